@@ -1,0 +1,48 @@
+"""Enterprises (``Enterprise``, keyed by the 18-character USCC) from the market regulator.
+
+An enterprise lies ``IN_AREA_OF`` the township or street committee responsible
+for it; a league organisation set up in it is ``BASED_IN`` it. Enterprises in
+the cultivation pool (团建培育库) carry ``cultivation_pool: true``.
+"""
+
+from graphdb import statement as cypher
+from graphdb.indexes import fulltext, lookup, unique
+
+INDEXES = (
+    unique("Enterprise", "uscc"),
+    lookup("Enterprise", "region_code"),
+    fulltext("Enterprise", "name"),
+)
+
+UPSERT = cypher.write(
+    "enterprise.upsert",
+    """
+    UNWIND $rows AS r
+    MATCH (t:Organization {id: r.area_id})
+    MERGE (e:Enterprise {uscc: r.uscc})
+    SET e += r.props, e.registered_on = date(r.registered_on),
+        e.source = $source, e.synced_at = $synced_at
+    MERGE (e)-[:IN_AREA_OF]->(t)
+    RETURN count(e) AS written
+    """,
+)
+
+BASE_ORGANIZATION = cypher.write(
+    "enterprise.base_organization",
+    """
+    UNWIND $rows AS r
+    MATCH (o:Organization {id: r.organization_id})
+    MATCH (e:Enterprise {uscc: r.uscc})
+    MERGE (o)-[:BASED_IN]->(e)
+    RETURN count(o) AS written
+    """,
+)
+
+COUNT = cypher.read(
+    "enterprise.count",
+    """
+    MATCH (e:Enterprise)
+    RETURN count(e) AS enterprises,
+           sum(CASE WHEN e.cultivation_pool THEN 1 ELSE 0 END) AS in_cultivation_pool
+    """,
+)

@@ -1,0 +1,71 @@
+"""Organisations of the league tree (组织树) and the ``SUB_OF`` edge to their parent.
+
+Levels: 1 province committee, 2 city, 3 county or district, 4 township, street
+or grassroots committee, 5 branch. ``id`` is the organisation code of the
+membership system. ``lineage`` lists the ids from the root down to the node
+itself; a subtree bound (``$scope``) is a membership test on it, so scoped
+queries never walk the tree to decide what a caller may see.
+"""
+
+from graphdb import statement as cypher
+from graphdb.indexes import fulltext, lookup, unique
+
+INDEXES = (
+    unique("Organization", "id"),
+    lookup("Organization", "level"),
+    lookup("Organization", "region_code"),
+    fulltext("Organization", "name"),
+)
+
+UPSERT_ROOT = cypher.write(
+    "organization.upsert_root",
+    """
+    UNWIND $rows AS r
+    MERGE (o:Organization {id: r.id})
+    SET o += r.props, o.founded_on = date(r.founded_on), o.lineage = [r.id],
+        o.source = $source, o.synced_at = $synced_at
+    RETURN count(o) AS written
+    """,
+)
+
+UPSERT = cypher.write(
+    "organization.upsert",
+    """
+    UNWIND $rows AS r
+    MATCH (p:Organization {id: r.parent_id})
+    MERGE (o:Organization {id: r.id})
+    SET o += r.props, o.founded_on = date(r.founded_on), o.lineage = p.lineage + [r.id],
+        o.source = $source, o.synced_at = $synced_at
+    MERGE (o)-[:SUB_OF]->(p)
+    RETURN count(o) AS written
+    """,
+)
+
+BY_IDS = cypher.read(
+    "organization.by_ids",
+    """
+    UNWIND $ids AS id
+    MATCH (o:Organization {id: id})
+    WHERE $scope IS NULL OR $scope IN o.lineage
+    RETURN o {.*} AS organization
+    """,
+)
+
+CHILDREN_OF = cypher.read(
+    "organization.children_of",
+    """
+    UNWIND $ids AS id
+    MATCH (p:Organization {id: id})<-[:SUB_OF]-(c:Organization)
+    WHERE $scope IS NULL OR $scope IN c.lineage
+    WITH p, c ORDER BY c.id
+    RETURN p.id AS parent_id, collect(c {.*}) AS children
+    """,
+)
+
+COUNT = cypher.read(
+    "organization.count_by_level",
+    """
+    MATCH (o:Organization)
+    RETURN o.level AS level, count(o) AS organizations ORDER BY level
+    """,
+)

@@ -1,0 +1,38 @@
+"""Membership transfers (组织关系转接): a member ``REQUESTED`` a ``Transfer`` ``FROM`` one organisation ``TO`` another.
+
+The receiving organisation must respond; leaders watch the share answered within
+72 hours. ``requested_at`` and ``responded_at`` are instants in epoch
+milliseconds (FalkorDB has no ``datetime``); ``responded_at`` is null while pending.
+"""
+
+from graphdb import statement as cypher
+from graphdb.indexes import lookup, unique
+
+INDEXES = (
+    unique("Transfer", "id"),
+    lookup("Transfer", "status"),
+)
+
+UPSERT = cypher.write(
+    "transfer.upsert",
+    """
+    UNWIND $rows AS r
+    MATCH (m:Member {id: r.member_id})
+    MATCH (f:Organization {id: r.from_id})
+    MATCH (t:Organization {id: r.to_id})
+    MERGE (x:Transfer {id: r.id})
+    SET x += r.props, x.source = $source, x.synced_at = $synced_at
+    MERGE (m)-[:REQUESTED]->(x)
+    MERGE (x)-[:FROM]->(f)
+    MERGE (x)-[:TO]->(t)
+    RETURN count(x) AS written
+    """,
+)
+
+COUNT = cypher.read(
+    "transfer.count",
+    """
+    MATCH (x:Transfer)
+    RETURN count(x) AS transfers
+    """,
+)

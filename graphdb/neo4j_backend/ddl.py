@@ -1,0 +1,35 @@
+"""Neo4j 5 schema DDL, rendered from :data:`graphdb.domain.INDEXES`; idempotent by name."""
+
+from __future__ import annotations
+
+from graphdb import statement as cypher
+from graphdb.domain import INDEXES
+from graphdb.indexes import Index
+
+LIST_INDEXES = cypher.read("neo4j.list_indexes", "SHOW INDEXES YIELD name RETURN name")
+LIST_CONSTRAINTS = cypher.read("neo4j.list_constraints", "SHOW CONSTRAINTS YIELD name RETURN name")
+DELETE_ALL = cypher.schema(
+    "neo4j.delete_all",
+    "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS",
+)
+
+
+def statement(index: Index) -> cypher.Statement:
+    label, name = index.label, index.name
+    if index.kind == "unique":
+        (prop,) = index.properties
+        text = f"CREATE CONSTRAINT {name} IF NOT EXISTS FOR (n:{label}) REQUIRE n.{prop} IS UNIQUE"
+    elif index.kind == "lookup":
+        (prop,) = index.properties
+        text = f"CREATE INDEX {name} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})"
+    else:
+        fields = ", ".join(f"n.{prop}" for prop in index.properties)
+        text = (
+            f"CREATE FULLTEXT INDEX {name} IF NOT EXISTS FOR (n:{label}) ON EACH [{fields}]"
+            " OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}"
+        )
+    return cypher.schema(f"neo4j.{name}", text)
+
+
+# Declared at import so that the Cypher lint test sees every DDL statement.
+ALL_STATEMENTS = [statement(index) for index in INDEXES]

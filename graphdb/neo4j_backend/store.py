@@ -1,0 +1,155 @@
+"""The store on Neo4j 5, through the official async driver.
+
+Reads and single writes go through ``driver.execute_query`` (one round trip,
+retried by the driver on transient errors, routed to readers or the leader);
+:meth:`Neo4jStore.transaction` is a managed write transaction
+(``session.execute_write``), retried as a whole.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any, TypeVar
+
+import neo4j
+import neo4j.exceptions
+import neo4j.graph
+import neo4j.time
+
+from graphdb.errors import GraphUnavailable, QueryFailed
+from graphdb.indexes import Index
+from graphdb.neo4j_backend import ddl
+from graphdb.statement import Statement
+from graphdb.store import Params, Record, Store, Transaction, bind
+
+T = TypeVar("T")
+
+
+class Neo4jStore(Store):
+    backend = "neo4j"
+
+    def __init__(self, uri: str, *, user: str, password: str, database: str | None) -> None:
+        super().__init__(uri)
+        self._driver = neo4j.AsyncGraphDatabase.driver(uri, auth=(user, password))
+        self._database = database
+
+    async def _run(self, statement: Statement, params: Params, *, write: bool) -> list[Record]:
+        self.round_trips.add()
+        routing = neo4j.RoutingControl.WRITE if write else neo4j.RoutingControl.READ
+        with self._errors(statement.name):
+            result = await self._driver.execute_query(
+                neo4j.Query(statement.text),  # type: ignore[arg-type]
+                dict(params),
+                database_=self._database,
+                routing_=routing,
+            )
+        return [{key: _plain(value) for key, value in record.items()} for record in result.records]
+
+    async def transaction(self, work: Callable[[Transaction], Awaitable[T]]) -> T:
+        """Run ``work`` in one managed write transaction: all or nothing, retried as a whole."""
+
+        async def unit(tx: neo4j.AsyncManagedTransaction) -> T:
+            return await work(_Unit(self, tx))
+
+        async with self._driver.session(database=self._database) as session:
+            with self._errors("transaction"):
+                return await session.execute_write(unit)
+
+    async def apply_indexes(self, indexes: Sequence[Index]) -> list[str]:
+        present = {row["name"] for row in await self.read(ddl.LIST_INDEXES)}
+        present |= {row["name"] for row in await self.read(ddl.LIST_CONSTRAINTS)}
+        applied: list[str] = []
+        for index in indexes:
+            if index.name in present:
+                continue
+            statement = ddl.statement(index)
+            self.round_trips.add()
+            with self._errors(statement.name):
+                await self._driver.execute_query(
+                    neo4j.Query(statement.text),  # type: ignore[arg-type]
+                    database_=self._database,
+                )
+            applied.append(index.name)
+        return applied
+
+    async def ping(self) -> None:
+        with self._errors("ping"):
+            await self._driver.verify_connectivity()
+
+    async def clear(self) -> None:
+        self.round_trips.add()
+        with self._errors(ddl.DELETE_ALL.name):
+            async with self._driver.session(database=self._database) as session:
+                result = await session.run(neo4j.Query(ddl.DELETE_ALL.text))  # type: ignore[arg-type]
+                await result.consume()
+
+    async def close(self) -> None:
+        await self._driver.close()
+
+    def _errors(self, name: str) -> _Neo4jErrors:
+        return _Neo4jErrors(name, self.address)
+
+
+class _Neo4jErrors:
+    """Turns driver exceptions into store errors that say what to do."""
+
+    def __init__(self, name: str, address: str) -> None:
+        self._name = name
+        self._address = address
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, _: Any) -> bool:
+        if isinstance(error, neo4j.exceptions.AuthError):
+            raise GraphUnavailable(
+                f"Neo4j at {self._address} refused the credentials; "
+                "check HUB_NEO4J_USER and HUB_NEO4J_PASSWORD"
+            ) from None
+        if isinstance(error, (neo4j.exceptions.ServiceUnavailable, neo4j.exceptions.SessionExpired,
+                              OSError)):
+            raise GraphUnavailable(
+                f"Neo4j at {self._address} does not answer; start it, or check HUB_GRAPH_URL"
+            ) from None
+        if isinstance(error, neo4j.exceptions.Neo4jError):
+            raise QueryFailed(self._name, error.message or error.code or "error") from None
+        return False
+
+
+class _Unit:
+    def __init__(self, store: Neo4jStore, tx: neo4j.AsyncManagedTransaction) -> None:
+        self._store = store
+        self._tx = tx
+
+    async def read(self, statement: Statement, params: Params | None = None) -> list[Record]:
+        return await self._run(statement, params)
+
+    async def write(self, statement: Statement, params: Params | None = None) -> list[Record]:
+        return await self._run(statement, params)
+
+    async def _run(self, statement: Statement, params: Params | None) -> list[Record]:
+        self._store.round_trips.add()
+        result = await self._tx.run(
+            neo4j.Query(statement.text),  # type: ignore[arg-type]
+            bind(statement, params),
+        )
+        return [{key: _plain(value) for key, value in record.items()} async for record in result]
+
+
+def _plain(value: Any) -> Any:
+    """Driver values as plain Python: dates as ``datetime.date``, nodes as their properties."""
+    if isinstance(value, neo4j.time.Date):
+        return value.to_native()
+    if isinstance(value, neo4j.time.DateTime):
+        native: dt.datetime = value.to_native()
+        return native
+    if isinstance(value, (neo4j.graph.Node, neo4j.graph.Relationship)):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, neo4j.graph.Path):
+        return [_plain(node) for node in value.nodes]
+    if isinstance(value, Mapping):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value

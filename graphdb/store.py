@@ -1,0 +1,198 @@
+"""The store interface: the only way the rest of the hub reaches the graph.
+
+Five operations (read, write, batched write, a transaction, schema) and a
+counter of database round trips. Two backends implement it:
+:class:`graphdb.falkordb_backend.FalkorStore` (the embedded default and FalkorDB
+servers) and :class:`graphdb.neo4j_backend.Neo4jStore` (production).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from abc import ABC, abstractmethod
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any, ClassVar, Protocol, TypeVar
+
+from graphdb.indexes import Index
+from graphdb.statement import EVERYTHING, Provenance, Scope, Statement
+
+Record = dict[str, Any]
+Params = Mapping[str, Any]
+T = TypeVar("T")
+
+DEFAULT_BATCH_SIZE = 2000
+_BOUND_BY_STORE = frozenset({"scope", "source", "synced_at"})
+
+
+@dataclass
+class RoundTripCount:
+    calls: int = 0
+
+
+_current_count: ContextVar[RoundTripCount | None] = ContextVar("round_trips", default=None)
+
+
+class RoundTrips:
+    """Counts calls to the database: in total, and within :meth:`measure` blocks.
+
+    A measure block follows the asyncio context, so tasks started inside it (the
+    resolvers of one GraphQL request) are counted in it and nothing else is.
+    """
+
+    def __init__(self) -> None:
+        self.total = 0
+
+    def add(self) -> None:
+        self.total += 1
+        count = _current_count.get()
+        if count is not None:
+            count.calls += 1
+
+    @contextmanager
+    def measure(self) -> Iterator[RoundTripCount]:
+        count = RoundTripCount()
+        token = _current_count.set(count)
+        try:
+            yield count
+        finally:
+            _current_count.reset(token)
+
+
+class Transaction(Protocol):
+    async def read(self, statement: Statement, params: Params | None = None) -> list[Record]: ...
+
+    async def write(self, statement: Statement, params: Params | None = None) -> list[Record]: ...
+
+
+def bind(
+    statement: Statement,
+    params: Params | None,
+    *,
+    scope: Scope = EVERYTHING,
+    provenance: Provenance | None = None,
+) -> dict[str, Any]:
+    """The parameters a statement runs with: the caller's plus those the store binds."""
+    bound = dict(params or {})
+    clash = _BOUND_BY_STORE & bound.keys()
+    if clash:
+        raise ValueError(f"parameters {sorted(clash)} are bound by the store, not the caller")
+    if statement.scoped:
+        bound["scope"] = scope.root
+    if statement.carries_provenance:
+        if provenance is None:
+            raise ValueError(f"statement {statement.name!r} writes provenance: pass provenance=")
+        bound["source"] = provenance.source
+        bound["synced_at"] = provenance.synced_at
+    missing = statement.parameters - bound.keys()
+    if missing:
+        raise ValueError(f"statement {statement.name!r} needs parameters {sorted(missing)}")
+    return bound
+
+
+class Store(ABC):
+    """One graph, one engine. Create with :func:`graphdb.open_store`; close when done."""
+
+    backend: ClassVar[str]
+
+    def __init__(self, address: str) -> None:
+        self.address = address
+        self.round_trips = RoundTrips()
+
+    async def read(
+        self, statement: Statement, params: Params | None = None, *, scope: Scope = EVERYTHING
+    ) -> list[Record]:
+        """Run a read statement and return its rows as dictionaries."""
+        _expect(statement, "read")
+        return await self._run(statement, bind(statement, params, scope=scope), write=False)
+
+    async def write(
+        self,
+        statement: Statement,
+        params: Params | None = None,
+        *,
+        scope: Scope = EVERYTHING,
+        provenance: Provenance | None = None,
+    ) -> list[Record]:
+        """Run one write statement atomically and return its rows."""
+        _expect(statement, "write")
+        bound = bind(statement, params, scope=scope, provenance=provenance)
+        return await self._run(statement, bound, write=True)
+
+    async def write_batches(
+        self,
+        statement: Statement,
+        rows: Iterable[Mapping[str, Any]],
+        *,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        provenance: Provenance | None = None,
+        on_batch: Callable[[int], None] | None = None,
+    ) -> int:
+        """Write ``rows`` through ``statement`` (which unwinds ``$rows``) in batches.
+
+        Each batch is one atomic statement. The next batch is built while the
+        engine writes the previous one; ``on_batch`` hears each batch's size.
+        Returns the number of rows sent.
+        """
+        _expect(statement, "write")
+        if "rows" not in statement.parameters:
+            raise ValueError(f"statement {statement.name!r} does not unwind $rows")
+        sent = 0
+        pending: asyncio.Task[list[Record]] | None = None
+        pending_size = 0
+        for batch in _chunks(rows, batch_size):
+            params = bind(statement, {"rows": batch}, provenance=provenance)
+            task = asyncio.create_task(self._run(statement, params, write=True))
+            await asyncio.sleep(0)  # let the request go out before building the next batch
+            if pending is not None:
+                await pending
+                sent += pending_size
+                if on_batch is not None:
+                    on_batch(pending_size)
+            pending, pending_size = task, len(batch)
+        if pending is not None:
+            await pending
+            sent += pending_size
+            if on_batch is not None:
+                on_batch(pending_size)
+        return sent
+
+    @abstractmethod
+    async def transaction(self, work: Callable[[Transaction], Awaitable[T]]) -> T:
+        """Run ``work`` as one unit against the graph; see each backend for guarantees."""
+
+    @abstractmethod
+    async def apply_indexes(self, indexes: Sequence[Index]) -> list[str]:
+        """Put keys and indexes in force, skipping those that are; name what was applied."""
+
+    @abstractmethod
+    async def ping(self) -> None:
+        """Raise :class:`graphdb.errors.GraphUnavailable` unless the engine answers."""
+
+    @abstractmethod
+    async def clear(self) -> None:
+        """Delete every node and relationship (FalkorDB drops the graph's indexes too)."""
+
+    @abstractmethod
+    async def close(self) -> None: ...
+
+    @abstractmethod
+    async def _run(self, statement: Statement, params: Params, *, write: bool) -> list[Record]: ...
+
+
+def _expect(statement: Statement, mode: str) -> None:
+    if statement.mode != mode:
+        raise ValueError(f"statement {statement.name!r} is a {statement.mode} statement")
+
+
+def _chunks(rows: Iterable[Mapping[str, Any]], size: int) -> Iterator[list[Mapping[str, Any]]]:
+    batch: list[Mapping[str, Any]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

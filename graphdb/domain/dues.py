@@ -29,6 +29,6 @@ COUNT = cypher.read(
     "dues_payment.count",
     """
     MATCH (d:DuesPayment)
-    RETURN count(d) AS dues_payments, sum(d.amount_fen) AS amount_fen
+    RETURN count(d) AS dues_payments
     """,
 )

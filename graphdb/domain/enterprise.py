@@ -42,7 +42,6 @@ COUNT = cypher.read(
     "enterprise.count",
     """
     MATCH (e:Enterprise)
-    RETURN count(e) AS enterprises,
-           sum(CASE WHEN e.cultivation_pool THEN 1 ELSE 0 END) AS in_cultivation_pool
+    RETURN count(e) AS enterprises
     """,
 )

@@ -3,6 +3,9 @@
 A person is anyone a youth platform knows: volunteers, activity participants,
 cadres. A member (团员) is a person aged 14 to 28 enrolled in exactly one branch;
 the ``Member`` label sits on the same node as ``Person``, so one id traces both.
+Members are written with both labels at once (``member.upsert``): adding a label
+to an existing node is far slower on FalkorDB than creating the node with it
+(10 s against 0.6 s for 20,000 nodes).
 ID numbers and phones are stored only as a keyed hash (``*_hash``, for matching)
 and a masked form (``*_masked``, for display); the raw value never reaches the graph.
 """
@@ -29,16 +32,17 @@ UPSERT = cypher.write(
     """,
 )
 
-ENROLL = cypher.write(
-    "member.enroll",
+UPSERT_MEMBER = cypher.write(
+    "member.upsert",
     """
     UNWIND $rows AS r
-    MATCH (p:Person {id: r.id})
     MATCH (b:Organization {id: r.branch_id})
-    SET p:Member, p.status = r.status, p.joined_on = date(r.joined_on)
-    MERGE (p)-[m:MEMBER_OF]->(b)
-    SET m.since = date(r.joined_on)
-    RETURN count(p) AS written
+    MERGE (m:Person:Member {id: r.id})
+    SET m += r.props, m.birth_date = date(r.birth_date), m.joined_on = date(r.joined_on),
+        m.source = $source, m.synced_at = $synced_at
+    MERGE (m)-[s:MEMBER_OF]->(b)
+    SET s.since = date(r.joined_on)
+    RETURN count(m) AS written
     """,
 )
 
@@ -57,6 +61,14 @@ COUNT = cypher.read(
     "person.count",
     """
     MATCH (p:Person)
-    RETURN count(p) AS people, sum(CASE WHEN p:Member THEN 1 ELSE 0 END) AS members
+    RETURN count(p) AS people
+    """,
+)
+
+COUNT_MEMBERS = cypher.read(
+    "member.count",
+    """
+    MATCH (m:Member)
+    RETURN count(m) AS members
     """,
 )

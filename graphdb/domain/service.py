@@ -29,6 +29,6 @@ COUNT = cypher.read(
     "service_record.count",
     """
     MATCH (s:ServiceRecord)
-    RETURN count(s) AS service_records, sum(s.hours) AS hours
+    RETURN count(s) AS service_records
     """,
 )

@@ -1,0 +1,210 @@
+"""The ``hub`` command line: demo, serve, seed, migrate.
+
+Every failure the user can fix prints one line saying what to do, and exits
+non-zero; no traceback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import socket
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from enum import Enum
+from typing import Annotated
+
+import typer
+import uvicorn
+from pydantic import ValidationError
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+from connectors import IdentityHasher
+from connectors.synthetic import SCALES, Scale, SeedProgress, Stream, SyntheticProvince, seed
+from graphdb import GraphError, Store, migrate
+from graphdb.domain import organization
+from hub.app import create_app
+from hub.runtime import Runtime
+from hub.settings import DEMO_PII_KEY, Settings
+
+app = typer.Typer(
+    help="YouthGraph Hub: one GraphQL schema over the youth-league graph.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console(stderr=True)
+
+
+class ScaleName(str, Enum):
+    tiny = "tiny"
+    small = "small"
+    medium = "medium"
+    province = "province"
+
+
+class HubError(Exception):
+    """A problem the user can fix; the message says how."""
+
+
+Host = Annotated[str | None, typer.Option(help="address to listen on [default: HUB_HOST]")]
+Port = Annotated[
+    int | None, typer.Option(min=1, max=65535, help="port to listen on [default: HUB_PORT]")
+]
+ScaleOption = Annotated[ScaleName, typer.Option(help="size of the synthetic province")]
+
+
+@app.command()
+def demo(host: Host = None, port: Port = None, scale: ScaleOption = ScaleName.small) -> None:
+    """Start the embedded graph, load demo data if it is empty, serve GraphQL with its IDE."""
+    _run(lambda runtime: _serve(runtime, host, port, demo_scale=SCALES[scale.value]))
+
+
+@app.command()
+def serve(host: Host = None, port: Port = None) -> None:
+    """Serve GraphQL on the configured graph (HUB_GRAPH_URL), migrating its schema first."""
+    _run(lambda runtime: _serve(runtime, host, port, demo_scale=None))
+
+
+@app.command("seed")
+def seed_command(
+    scale: ScaleOption = ScaleName.small,
+    seed_value: Annotated[int, typer.Option("--seed", help="same seed, same graph")] = 1,
+    reset: Annotated[bool, typer.Option(help="delete the graph's data first")] = False,
+    batch_size: Annotated[int, typer.Option(min=1, max=50_000, help="rows per statement")] = 2000,
+) -> None:
+    """Generate a synthetic province and load it; re-running with the same seed changes nothing."""
+
+    async def work(runtime: Runtime) -> None:
+        async with runtime.opened() as store:
+            if reset:
+                await store.clear()
+            await migrate(store)
+            await _seed(store, runtime.settings, SCALES[scale.value], seed_value, batch_size)
+
+    _run(work)
+
+
+@app.command("migrate")
+def migrate_command() -> None:
+    """Create the graph's keys, indexes and full-text indexes; safe to run again."""
+
+    async def work(runtime: Runtime) -> None:
+        async with runtime.opened() as store:
+            applied = await migrate(store)
+        console.print(f"applied {len(applied)} schema changes" if applied else "schema up to date")
+
+    _run(work)
+
+
+def main() -> None:
+    app()
+
+
+def _run(work: Callable[[Runtime], Awaitable[None]]) -> None:
+    """Settings, the engine (from the main thread), one event loop; errors as one line."""
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        for problem in error.errors():
+            name = "HUB_" + "_".join(str(part) for part in problem["loc"]).upper()
+            console.print(f"[red]error:[/] {name}: {problem['msg']}")
+        raise typer.Exit(2) from None
+    runtime: Runtime | None = None
+    try:
+        runtime = Runtime(settings)
+        runtime.start_engine()
+        asyncio.run(work(runtime))
+    except (GraphError, HubError) as error:
+        console.print(f"[red]error:[/] {error}")
+        raise typer.Exit(1) from None
+    except KeyboardInterrupt:
+        raise typer.Exit(130) from None
+    finally:
+        if runtime is not None:
+            runtime.stop_engine()
+
+
+async def _serve(runtime: Runtime, host: str | None, port: int | None,
+                 demo_scale: Scale | None) -> None:
+    settings = runtime.settings
+    bind_host, bind_port = host or settings.host, port or settings.port
+    _check_port(bind_host, bind_port)
+    async with runtime.opened() as store:
+        await migrate(store)
+        if demo_scale is not None and not await store.read(organization.COUNT):
+            await _seed(store, settings, demo_scale, 1, 2000)
+    server = uvicorn.Server(uvicorn.Config(
+        create_app(settings, runtime), host=bind_host, port=bind_port,
+        log_level=settings.log_level, lifespan="on",
+    ))
+    where = f"http://{bind_host}:{bind_port}"
+    console.print(f"YouthGraph Hub on the {runtime.target.address} graph: "
+                  f"GraphQL IDE at [bold]{where}/graphql[/], health at {where}/health "
+                  "(Ctrl-C stops)")
+    await server.serve()
+
+
+def _check_port(host: str, port: int) -> None:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise HubError(
+                    f"port {port} on {host} is in use: stop what holds it, or pass --port"
+                ) from None
+            raise HubError(f"cannot listen on {host}:{port} ({error.strerror}); "
+                           "pass another --host or --port") from None
+
+
+async def _seed(store: Store, settings: Settings, scale: Scale, seed_value: int,
+                batch_size: int) -> None:
+    key = settings.pii_key.get_secret_value()
+    if key == DEMO_PII_KEY:
+        console.print("[yellow]note:[/] hashing identifiers with the demo key; "
+                      "set HUB_PII_KEY for real data")
+    province = SyntheticProvince(scale, seed_value, IdentityHasher(key))
+    started = time.perf_counter()
+    with _SeedBars() as bars:
+        written = await seed(store, province, batch_size=batch_size, progress=bars)
+    console.print(f"seeded {scale.name} (seed {seed_value}): {sum(written.values()):,} rows "
+                  f"in {time.perf_counter() - started:.1f} s")
+
+
+class _SeedBars(SeedProgress):
+    """Rich progress bars, one per stream."""
+
+    def __init__(self) -> None:
+        self._progress = Progress(
+            TextColumn("{task.description:<28}"), BarColumn(), MofNCompleteColumn(),
+            TimeElapsedColumn(), console=console, transient=not sys.stderr.isatty(),
+        )
+        self._tasks: dict[str, TaskID] = {}
+
+    def __enter__(self) -> _SeedBars:
+        self._progress.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._progress.stop()
+
+    def stream_started(self, stream: Stream) -> None:
+        self._tasks[stream.name] = self._progress.add_task(stream.name, total=stream.count)
+
+    def rows_written(self, stream: Stream, rows: int) -> None:
+        self._progress.advance(self._tasks[stream.name], rows)
+
+    def stream_finished(self, stream: Stream) -> None:
+        task = self._tasks[stream.name]
+        self._progress.update(task, total=self._progress.tasks[task].completed)
+        self._progress.stop_task(task)

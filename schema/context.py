@@ -1,0 +1,52 @@
+"""The per-request GraphQL context: the store, the caller's scope, and fresh DataLoaders.
+
+Loaders are built for every request and dropped with it, so nothing read for one
+caller is ever served to another, and batching never outlives a request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Hashable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from aiodataloader import DataLoader
+
+from graphdb import EVERYTHING, Scope, Store
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+class Loader(Generic[K, V]):
+    """A typed face on :class:`aiodataloader.DataLoader`: one batch call per tick of the loop."""
+
+    def __init__(self, batch: Callable[[Sequence[K]], Awaitable[Sequence[V]]]) -> None:
+        async def load_batch(keys: list[K]) -> list[V]:
+            return list(await batch(keys))
+
+        self._loader: Any = DataLoader(batch_load_fn=load_batch)
+
+    async def load(self, key: K) -> V:
+        value: V = await self._loader.load(key)
+        return value
+
+    async def load_many(self, keys: Sequence[K]) -> list[V]:
+        values: list[V] = await self._loader.load_many(list(keys))
+        return values
+
+
+@dataclass
+class Context:
+    store: Store
+    scope: Scope = EVERYTHING
+    _loaders: dict[str, Loader[Any, Any]] = field(default_factory=dict)
+
+    def loader(
+        self, name: str, batch: Callable[[Sequence[K]], Awaitable[Sequence[V]]]
+    ) -> Loader[K, V]:
+        """This request's loader called ``name``, created on first use."""
+        found = self._loaders.get(name)
+        if found is None:
+            found = self._loaders[name] = Loader(batch)
+        return found

@@ -47,7 +47,7 @@ class IdentityHasher:
         try:
             number = ric.validate(raw)
         except ValidationError as error:
-            raise InvalidIdentifier(f"ID number is not valid: {error.message}") from None
+            raise InvalidIdentifier(f"ID number is not valid: {error}") from None
         return self.protect_id_number(number)
 
     def protect_id_number(self, number: str) -> Protected:

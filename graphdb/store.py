@@ -62,9 +62,20 @@ class RoundTrips:
 
 
 class Transaction(Protocol):
-    async def read(self, statement: Statement, params: Params | None = None) -> list[Record]: ...
+    """The statements of one unit of work, given to the function ``Store.transaction`` runs."""
 
-    async def write(self, statement: Statement, params: Params | None = None) -> list[Record]: ...
+    async def read(
+        self, statement: Statement, params: Params | None = None, *, scope: Scope = EVERYTHING
+    ) -> list[Record]: ...
+
+    async def write(
+        self,
+        statement: Statement,
+        params: Params | None = None,
+        *,
+        scope: Scope = EVERYTHING,
+        provenance: Provenance | None = None,
+    ) -> list[Record]: ...
 
 
 def bind(

@@ -26,7 +26,9 @@ class HubGraphQL(GraphQL[Context, None]):
         super().__init__(schema, graphql_ide="graphiql" if ide else None)
         self.runtime = runtime
 
-    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Context:
         if self.runtime.store is None:
             raise RuntimeError("the hub's store is not open")
         return Context(store=self.runtime.store)

@@ -11,9 +11,9 @@ import errno
 import socket
 import sys
 import time
-from collections.abc import Awaitable, Callable
-from enum import Enum
-from typing import Annotated
+from collections.abc import Callable, Coroutine
+from enum import StrEnum
+from typing import Annotated, Any
 
 import typer
 import uvicorn
@@ -42,10 +42,10 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)
 
 
-class ScaleName(str, Enum):
+class ScaleName(StrEnum):
     tiny = "tiny"
     small = "small"
     medium = "medium"
@@ -110,7 +110,7 @@ def main() -> None:
     app()
 
 
-def _run(work: Callable[[Runtime], Awaitable[None]]) -> None:
+def _run(work: Callable[[Runtime], Coroutine[Any, Any, None]]) -> None:
     """Settings, the engine (from the main thread), one event loop; errors as one line."""
     try:
         settings = Settings()
@@ -134,8 +134,9 @@ def _run(work: Callable[[Runtime], Awaitable[None]]) -> None:
             runtime.stop_engine()
 
 
-async def _serve(runtime: Runtime, host: str | None, port: int | None,
-                 demo_scale: Scale | None) -> None:
+async def _serve(
+    runtime: Runtime, host: str | None, port: int | None, demo_scale: Scale | None
+) -> None:
     settings = runtime.settings
     bind_host, bind_port = host or settings.host, port or settings.port
     _check_port(bind_host, bind_port)
@@ -143,14 +144,21 @@ async def _serve(runtime: Runtime, host: str | None, port: int | None,
         await migrate(store)
         if demo_scale is not None and not await store.read(organization.COUNT):
             await _seed(store, settings, demo_scale, 1, 2000)
-    server = uvicorn.Server(uvicorn.Config(
-        create_app(settings, runtime), host=bind_host, port=bind_port,
-        log_level=settings.log_level, lifespan="on",
-    ))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(settings, runtime),
+            host=bind_host,
+            port=bind_port,
+            log_level=settings.log_level,
+            lifespan="on",
+        )
+    )
     where = f"http://{bind_host}:{bind_port}"
-    console.print(f"YouthGraph Hub on the {runtime.target.address} graph: "
-                  f"GraphQL IDE at [bold]{where}/graphql[/], health at {where}/health "
-                  "(Ctrl-C stops)")
+    console.print(
+        f"YouthGraph Hub on the {runtime.target.address} graph: "
+        f"GraphQL IDE at [bold]{where}/graphql[/], health at {where}/health "
+        "(Ctrl-C stops)"
+    )
     await server.serve()
 
 
@@ -163,22 +171,27 @@ def _check_port(host: str, port: int) -> None:
                 raise HubError(
                     f"port {port} on {host} is in use: stop what holds it, or pass --port"
                 ) from None
-            raise HubError(f"cannot listen on {host}:{port} ({error.strerror}); "
-                           "pass another --host or --port") from None
+            raise HubError(
+                f"cannot listen on {host}:{port} ({error.strerror}); pass another --host or --port"
+            ) from None
 
 
-async def _seed(store: Store, settings: Settings, scale: Scale, seed_value: int,
-                batch_size: int) -> None:
+async def _seed(
+    store: Store, settings: Settings, scale: Scale, seed_value: int, batch_size: int
+) -> None:
     key = settings.pii_key.get_secret_value()
     if key == DEMO_PII_KEY:
-        console.print("[yellow]note:[/] hashing identifiers with the demo key; "
-                      "set HUB_PII_KEY for real data")
+        console.print(
+            "[yellow]note:[/] hashing identifiers with the demo key; set HUB_PII_KEY for real data"
+        )
     province = SyntheticProvince(scale, seed_value, IdentityHasher(key))
     started = time.perf_counter()
     with _SeedBars() as bars:
         written = await seed(store, province, batch_size=batch_size, progress=bars)
-    console.print(f"seeded {scale.name} (seed {seed_value}): {sum(written.values()):,} rows "
-                  f"in {time.perf_counter() - started:.1f} s")
+    console.print(
+        f"seeded {scale.name} (seed {seed_value}): {sum(written.values()):,} rows "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
 
 
 class _SeedBars(SeedProgress):
@@ -186,8 +199,12 @@ class _SeedBars(SeedProgress):
 
     def __init__(self) -> None:
         self._progress = Progress(
-            TextColumn("{task.description:<28}"), BarColumn(), MofNCompleteColumn(),
-            TimeElapsedColumn(), console=console, transient=not sys.stderr.isatty(),
+            TextColumn("{task.description:<28}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=not sys.stderr.isatty(),
         )
         self._tasks: dict[str, TaskID] = {}
 

@@ -1,4 +1,4 @@
-"""Settings, read from ``HUB_*`` environment variables (and a ``.env`` file) by pydantic-settings."""
+"""Settings, read from ``HUB_*`` environment variables (or ``.env``) by pydantic-settings."""
 
 from __future__ import annotations
 

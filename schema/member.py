@@ -47,8 +47,9 @@ def from_record(record: dict[str, Any]) -> Member:
 
 def members(context: Context) -> Loader[str, Member | None]:
     async def batch(ids: Sequence[str]) -> list[Member | None]:
-        rows = await context.store.read(cypher.MEMBERS_BY_IDS, {"ids": list(ids)},
-                                        scope=context.scope)
+        rows = await context.store.read(
+            cypher.MEMBERS_BY_IDS, {"ids": list(ids)}, scope=context.scope
+        )
         found = {row["member"]["id"]: from_record(row["member"]) for row in rows}
         return [found.get(key) for key in ids]
 

@@ -17,7 +17,9 @@ from schema.context import Context, Loader
 class Organization:
     id: strawberry.ID
     name: str
-    level: int = strawberry.field(description="1 province, 2 city, 3 county, 4 grassroots, 5 branch")
+    level: int = strawberry.field(
+        description="1 province, 2 city, 3 county, 4 grassroots, 5 branch"
+    )
     kind: str = strawberry.field(description="committee or branch")
     field: str = strawberry.field(description="领域: school, community, rural, enterprise, ...")
     region_code: str = strawberry.field(description="GB/T 2260 administrative region code")
@@ -64,10 +66,10 @@ def organizations(context: Context) -> Loader[str, Organization | None]:
 
 def children(context: Context) -> Loader[str, list[Organization]]:
     async def batch(ids: Sequence[str]) -> list[list[Organization]]:
-        rows = await context.store.read(cypher.CHILDREN_OF, {"ids": list(ids)},
-                                        scope=context.scope)
-        found = {row["parent_id"]: [from_record(child) for child in row["children"]]
-                 for row in rows}
+        rows = await context.store.read(cypher.CHILDREN_OF, {"ids": list(ids)}, scope=context.scope)
+        found = {
+            row["parent_id"]: [from_record(child) for child in row["children"]] for row in rows
+        }
         return [found.get(key, []) for key in ids]
 
     return context.loader("organization.children", batch)

@@ -13,7 +13,9 @@ from schema.organization import Organization, organizations
 @strawberry.type
 class Query:
     @strawberry.field(description="An organisation by its code; null if unknown or out of scope.")
-    async def organization(self, info: Info[Context, None], id: strawberry.ID) -> Organization | None:
+    async def organization(
+        self, info: Info[Context, None], id: strawberry.ID
+    ) -> Organization | None:
         return await organizations(info.context).load(str(id))
 
     @strawberry.field(description="A member by id; null if unknown or out of scope.")

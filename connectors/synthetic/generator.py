@@ -32,18 +32,59 @@ _HOUR_MS = 3_600_000
 
 # Level-4 committee fields (领域) and their shares.
 FIELDS = (
-    ("community", 0.30), ("rural", 0.20), ("school", 0.25), ("non_public_enterprise", 0.12),
-    ("state_owned_enterprise", 0.05), ("public_institution", 0.04), ("government", 0.02),
-    ("social_organization", 0.01), ("industry", 0.01),
+    ("community", 0.30),
+    ("rural", 0.20),
+    ("school", 0.25),
+    ("non_public_enterprise", 0.12),
+    ("state_owned_enterprise", 0.05),
+    ("public_institution", 0.04),
+    ("government", 0.02),
+    ("social_organization", 0.01),
+    ("industry", 0.01),
 )
 _AREA_FIELDS = frozenset({"community", "rural"})
 _ENTERPRISE_FIELDS = frozenset({"non_public_enterprise", "state_owned_enterprise"})
-_COMMITTEE_TITLES = ("deputy_secretary", "committee_member", "deputy_secretary",
-                     "organizing_member", "propaganda_member")
-_MODES = (("full_time", 0.25), ("seconded", 0.15), ("part_time", 0.60))
-_MOBILE_PREFIXES = ("134", "135", "136", "137", "138", "139", "150", "151", "152", "157",
-                    "158", "159", "182", "183", "187", "188", "130", "131", "132", "155",
-                    "156", "185", "186", "133", "153", "180", "181", "189", "177", "199")
+_COMMITTEE_TITLES = (
+    "deputy_secretary",
+    "committee_member",
+    "deputy_secretary",
+    "organizing_member",
+    "propaganda_member",
+)
+_MODES = ("full_time", "seconded", "part_time")
+_MODE_WEIGHTS = (0.25, 0.15, 0.60)
+_MOBILE_PREFIXES = (
+    "134",
+    "135",
+    "136",
+    "137",
+    "138",
+    "139",
+    "150",
+    "151",
+    "152",
+    "157",
+    "158",
+    "159",
+    "182",
+    "183",
+    "187",
+    "188",
+    "130",
+    "131",
+    "132",
+    "155",
+    "156",
+    "185",
+    "186",
+    "133",
+    "153",
+    "180",
+    "181",
+    "189",
+    "177",
+    "199",
+)
 _ORG_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)  # GB 11714 organisation code check
 _ORG_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
@@ -124,8 +165,15 @@ class SyntheticProvince:
             youngest, oldest = (14, 35) if index < first_adult else (29, 50)
             yield self._person(rng, serial, index, rng.choice(regions), youngest, oldest)
 
-    def _person(self, rng: random.Random, serial: dict[tuple[str, int, bool], int], index: int,
-                region: Region, youngest: int, oldest: int) -> Row:
+    def _person(
+        self,
+        rng: random.Random,
+        serial: dict[tuple[str, int, bool], int],
+        index: int,
+        region: Region,
+        youngest: int,
+        oldest: int,
+    ) -> Row:
         female = rng.random() < 0.5
         birth = _birth_date(rng, youngest, oldest)
         # Members and other people draw ID sequence numbers from disjoint halves.
@@ -159,8 +207,7 @@ class SyntheticProvince:
     def appointments(self) -> Iterator[Row]:
         for post in self._post_plan():
             if post["holder"] is not None:
-                yield {"post_id": post["id"], "person_id": post["holder"],
-                       "since": post["since"]}
+                yield {"post_id": post["id"], "person_id": post["holder"], "since": post["since"]}
 
     def enterprises(self) -> Iterator[Row]:
         scale = self.scale
@@ -241,8 +288,10 @@ class SyntheticProvince:
         chosen = rng.sample(range(self.scale.activities), self.scale.co_hosted_activities)
         for activity in chosen:
             federation = rng.randrange(self.scale.federation_orgs)
-            yield {"activity_id": _activity_id(activity),
-                   "federation_org_id": f"FED{federation + 1:07d}"}
+            yield {
+                "activity_id": _activity_id(activity),
+                "federation_org_id": f"FED{federation + 1:07d}",
+            }
 
     def registrations(self) -> Iterator[Row]:
         rng = self._rng("registrations")
@@ -307,8 +356,10 @@ class SyntheticProvince:
                 "id": f"DUE{index + 1:08d}",
                 "member_id": _person_id(member),
                 "paid_on": paid.isoformat(),
-                "props": {"month": f"{year:04d}-{month:02d}",
-                          "amount_fen": rng.choice((20, 20, 20, 50, 100))},
+                "props": {
+                    "month": f"{year:04d}-{month:02d}",
+                    "amount_fen": rng.choice((20, 20, 20, 50, 100)),
+                },
             }
 
     # -- structure -----------------------------------------------------------
@@ -344,11 +395,18 @@ class SyntheticProvince:
         self._add(tree, 1, "government", province, -1, "共青团广东省委员会")
         city_index = {}
         for city in cities:
-            city_index[city.code] = self._add(tree, 2, "government", city, 0,
-                                              f"共青团{city.name}委员会")
+            city_index[city.code] = self._add(
+                tree, 2, "government", city, 0, f"共青团{city.name}委员会"
+            )
         county_index = [
-            self._add(tree, 3, "government", county, city_index[county.city_code],
-                      f"共青团{county.name}委员会")
+            self._add(
+                tree,
+                3,
+                "government",
+                county,
+                city_index[county.city_code],
+                f"共青团{county.name}委员会",
+            )
             for county in counties
         ]
         kinds, weights = zip(*FIELDS, strict=True)
@@ -356,22 +414,31 @@ class SyntheticProvince:
             parent = county_index[number % len(county_index)]
             region = tree.orgs[parent].region
             org_field = rng.choices(kinds, weights)[0]
-            index = self._add(tree, 4, org_field, region, parent,
-                              _grassroots_name(rng, org_field, region, number))
+            index = self._add(
+                tree, 4, org_field, region, parent, _grassroots_name(rng, org_field, region, number)
+            )
             tree.grassroots.append(index)
         for number in range(scale.branches):
-            parent = (tree.grassroots[number] if number < len(tree.grassroots)
-                      else rng.choice(tree.grassroots))
+            parent = (
+                tree.grassroots[number]
+                if number < len(tree.grassroots)
+                else rng.choice(tree.grassroots)
+            )
             owner = tree.orgs[parent]
-            tree.branches.append(self._add(tree, 5, owner.field, owner.region, parent,
-                                           _branch_name(rng, owner, number)))
+            tree.branches.append(
+                self._add(
+                    tree, 5, owner.field, owner.region, parent, _branch_name(rng, owner, number)
+                )
+            )
         return tree
 
     @staticmethod
-    def _add(tree: _Tree, level: int, org_field: str, region: Region, parent: int,
-             name: str) -> int:
-        tree.orgs.append(_Org(f"ORG{len(tree.orgs) + 1:07d}", level, org_field, region, parent,
-                              name))
+    def _add(
+        tree: _Tree, level: int, org_field: str, region: Region, parent: int, name: str
+    ) -> int:
+        tree.orgs.append(
+            _Org(f"ORG{len(tree.orgs) + 1:07d}", level, org_field, region, parent, name)
+        )
         return len(tree.orgs) - 1
 
     def _committees(self) -> list[int]:
@@ -391,8 +458,10 @@ class SyntheticProvince:
     def _enterprise_county_list(self) -> list[Region]:
         if self._enterprise_counties is None:
             rng = self._rng("enterprise_counties")
-            counties = sorted({self.tree.orgs[i].region for i in self.tree.grassroots},
-                              key=lambda region: region.code)
+            counties = sorted(
+                {self.tree.orgs[i].region for i in self.tree.grassroots},
+                key=lambda region: region.code,
+            )
             self._enterprise_counties = rng.choices(counties, k=self.scale.enterprises)
         return self._enterprise_counties
 
@@ -425,20 +494,27 @@ class SyntheticProvince:
                     holder = _person_id(first_adult + scale.adult_cadres - adults_left)
                     adults_left -= 1
                 else:
-                    holder = _person_id(_free_member(rng, members_of.get(owner), serving,
-                                                     scale.members))
+                    holder = _person_id(
+                        _free_member(rng, members_of.get(owner), serving, scale.members)
+                    )
             yield {
                 "id": f"POST{number + 1:07d}",
                 "organization_id": org.id,
                 "title": title,
-                "mode": rng.choices(*zip(*_MODES, strict=True))[0],
+                "mode": rng.choices(_MODES, _MODE_WEIGHTS)[0],
                 "vacant_since": None if holder else since.isoformat(),
                 "holder": holder,
                 "since": since.isoformat(),
             }
 
-    def _id_number(self, serial: dict[tuple[str, int, bool], int], region: Region,
-                   birth: dt.date, female: bool, half: int) -> str:
+    def _id_number(
+        self,
+        serial: dict[tuple[str, int, bool], int],
+        region: Region,
+        birth: dt.date,
+        female: bool,
+        half: int,
+    ) -> str:
         # A county code younger than the person was not theirs at birth: use the city's.
         area = region.code if region.since <= birth.year else region.city_code
         key = (area, birth.toordinal(), female)
@@ -450,8 +526,9 @@ class SyntheticProvince:
         return random.Random(f"{self.seed}:{stream}")
 
 
-def _free_member(rng: random.Random, local: list[int] | None, serving: set[int],
-                 members: int) -> int:
+def _free_member(
+    rng: random.Random, local: list[int] | None, serving: set[int], members: int
+) -> int:
     """A member who holds no post yet, from the branch when it has one."""
     for candidate in local or ():
         if candidate not in serving:
@@ -531,7 +608,10 @@ def _activity_id(index: int) -> str:
 
 def _phone(index: int) -> str:
     """Unique per person: a bijection of the index onto eight digits, behind a real prefix."""
-    return _MOBILE_PREFIXES[index % len(_MOBILE_PREFIXES)] + f"{(index * 7_919_317 + 1_234_567) % 100_000_000:08d}"
+    return (
+        _MOBILE_PREFIXES[index % len(_MOBILE_PREFIXES)]
+        + f"{(index * 7_919_317 + 1_234_567) % 100_000_000:08d}"
+    )
 
 
 def _uscc(index: int, region: str) -> str:
@@ -545,8 +625,9 @@ def _uscc(index: int, region: str) -> str:
 
 
 def _ms(day: dt.date) -> int:
-    return int((dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC) - _EPOCH)
-               .total_seconds() * 1000)
+    return int(
+        (dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC) - _EPOCH).total_seconds() * 1000
+    )
 
 
 def _month_back(day: dt.date, months: int) -> tuple[int, int]:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
 
+from connectors.synthetic.generator import Row, SyntheticProvince
 from graphdb import Provenance, Statement, Store
 from graphdb.domain import (
     activity,
@@ -25,8 +26,6 @@ from graphdb.domain import (
     service,
     transfer,
 )
-
-from connectors.synthetic.generator import Row, SyntheticProvince
 
 SOURCE = "synthetic"
 
@@ -47,9 +46,12 @@ def streams(province: SyntheticProvince) -> list[Stream]:
     levels = Counter(org.level for org in province.tree.orgs)
     # A statement does not see the nodes it creates itself, so parents go in first.
     tree = [
-        Stream(f"organizations, level {level}",
-               organization.UPSERT if level > 1 else organization.UPSERT_ROOT,
-               partial(province.organizations, level), levels[level])
+        Stream(
+            f"organizations, level {level}",
+            organization.UPSERT if level > 1 else organization.UPSERT_ROOT,
+            partial(province.organizations, level),
+            levels[level],
+        )
         for level in sorted(levels)
     ]
     return [
@@ -57,19 +59,25 @@ def streams(province: SyntheticProvince) -> list[Stream]:
         Stream("members", person.UPSERT_MEMBER, province.members, scale.members),
         Stream("other people", person.UPSERT, province.people, scale.people - scale.members),
         Stream("cadre posts", post.UPSERT, province.posts, scale.posts),
-        Stream("appointments", post.APPOINT, province.appointments,
-               scale.posts - scale.vacant_posts),
+        Stream(
+            "appointments", post.APPOINT, province.appointments, scale.posts - scale.vacant_posts
+        ),
         Stream("enterprises", enterprise.UPSERT, province.enterprises, scale.enterprises),
-        Stream("enterprise committees", enterprise.BASE_ORGANIZATION,
-               province.enterprise_bases, None),
-        Stream("federation organisations", federation.UPSERT, province.federation_orgs,
-               scale.federation_orgs),
+        Stream(
+            "enterprise committees", enterprise.BASE_ORGANIZATION, province.enterprise_bases, None
+        ),
+        Stream(
+            "federation organisations",
+            federation.UPSERT,
+            province.federation_orgs,
+            scale.federation_orgs,
+        ),
         Stream("activities", activity.UPSERT, province.activities, scale.activities),
-        Stream("co-hosted activities", activity.CO_HOST, province.co_hosts,
-               scale.co_hosted_activities),
+        Stream(
+            "co-hosted activities", activity.CO_HOST, province.co_hosts, scale.co_hosted_activities
+        ),
         Stream("registrations", activity.REGISTER, province.registrations, scale.registrations),
-        Stream("service records", service.UPSERT, province.service_records,
-               scale.service_records),
+        Stream("service records", service.UPSERT, province.service_records, scale.service_records),
         Stream("transfers", transfer.UPSERT, province.transfers, scale.transfers),
         Stream("dues payments", dues.UPSERT, province.dues_payments, scale.dues_payments),
     ]
@@ -107,4 +115,3 @@ async def seed(
         )
         report.stream_finished(stream)
     return written
-

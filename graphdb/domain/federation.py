@@ -1,4 +1,4 @@
-"""Group-federation organisations (群团: trade unions, women's federations) ``BASED_IN`` enterprises.
+"""Group-federation organisations (群团: unions, women's federations) ``BASED_IN`` enterprises.
 
 The co-building list (共建清单) is built from these: which federation has
 already organised an enterprise that also qualifies for a league organisation.

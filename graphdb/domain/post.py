@@ -1,4 +1,4 @@
-"""Cadre posts (团干部职务): ``Post`` ``POST_IN`` an organisation, held by a ``Person`` ``SERVES_IN`` it.
+"""Cadre posts (团干部职务): a ``Post`` ``POST_IN`` an organisation; its holder ``SERVES_IN`` it.
 
 A post has a title (secretary, deputy secretary, committee member) and a mode
 (full-time, seconded, part-time: 专职 / 挂职 / 兼职). A vacant post has no holder

@@ -1,4 +1,4 @@
-"""Membership transfers (组织关系转接): a member ``REQUESTED`` a ``Transfer`` ``FROM`` one organisation ``TO`` another.
+"""Membership transfers (组织关系转接): a member ``REQUESTED`` a ``Transfer`` ``FROM`` ``TO``.
 
 The receiving organisation must respond; leaders watch the share answered within
 72 hours. ``requested_at`` and ``responded_at`` are instants in epoch

@@ -66,8 +66,17 @@ def steps(index: Index) -> list[Step]:
 
 def constraint_command(graph: str, index: Index) -> list[str]:
     (prop,) = index.properties
-    return ["GRAPH.CONSTRAINT", "CREATE", graph, "UNIQUE", "NODE", index.label, "PROPERTIES", "1",
-            prop]
+    return [
+        "GRAPH.CONSTRAINT",
+        "CREATE",
+        graph,
+        "UNIQUE",
+        "NODE",
+        index.label,
+        "PROPERTIES",
+        "1",
+        prop,
+    ]
 
 
 def present(indexes: Sequence[Record], constraints: Sequence[Record]) -> set[tuple[str, str, str]]:

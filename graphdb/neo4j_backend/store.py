@@ -9,7 +9,8 @@ retried by the driver on transient errors, routed to readers or the leader);
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any, TypeVar
 
 import neo4j
@@ -20,7 +21,7 @@ import neo4j.time
 from graphdb.errors import GraphUnavailable, QueryFailed
 from graphdb.indexes import Index
 from graphdb.neo4j_backend import ddl
-from graphdb.statement import Statement
+from graphdb.statement import EVERYTHING, Provenance, Scope, Statement
 from graphdb.store import Params, Record, Store, Transaction, bind
 
 T = TypeVar("T")
@@ -39,12 +40,15 @@ class Neo4jStore(Store):
         routing = neo4j.RoutingControl.WRITE if write else neo4j.RoutingControl.READ
         with self._errors(statement.name):
             result = await self._driver.execute_query(
-                neo4j.Query(statement.text),  # type: ignore[arg-type]
+                neo4j.Query(statement.text),
                 dict(params),
                 database_=self._database,
                 routing_=routing,
             )
-        return [{key: _plain(value) for key, value in record.items()} for record in result.records]
+        return [
+            {key: _plain(value) for key, value in record.data().items()}
+            for record in result.records
+        ]
 
     async def transaction(self, work: Callable[[Transaction], Awaitable[T]]) -> T:
         """Run ``work`` in one managed write transaction: all or nothing, retried as a whole."""
@@ -67,7 +71,7 @@ class Neo4jStore(Store):
             self.round_trips.add()
             with self._errors(statement.name):
                 await self._driver.execute_query(
-                    neo4j.Query(statement.text),  # type: ignore[arg-type]
+                    neo4j.Query(statement.text),
                     database_=self._database,
                 )
             applied.append(index.name)
@@ -81,40 +85,32 @@ class Neo4jStore(Store):
         self.round_trips.add()
         with self._errors(ddl.DELETE_ALL.name):
             async with self._driver.session(database=self._database) as session:
-                result = await session.run(neo4j.Query(ddl.DELETE_ALL.text))  # type: ignore[arg-type]
+                result = await session.run(neo4j.Query(ddl.DELETE_ALL.text))
                 await result.consume()
 
     async def close(self) -> None:
         await self._driver.close()
 
-    def _errors(self, name: str) -> _Neo4jErrors:
-        return _Neo4jErrors(name, self.address)
+    def _errors(self, name: str) -> AbstractContextManager[None]:
+        return _translated(name, self.address)
 
 
-class _Neo4jErrors:
-    """Turns driver exceptions into store errors that say what to do."""
-
-    def __init__(self, name: str, address: str) -> None:
-        self._name = name
-        self._address = address
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, _: Any) -> bool:
-        if isinstance(error, neo4j.exceptions.AuthError):
-            raise GraphUnavailable(
-                f"Neo4j at {self._address} refused the credentials; "
-                "check HUB_NEO4J_USER and HUB_NEO4J_PASSWORD"
-            ) from None
-        if isinstance(error, (neo4j.exceptions.ServiceUnavailable, neo4j.exceptions.SessionExpired,
-                              OSError)):
-            raise GraphUnavailable(
-                f"Neo4j at {self._address} does not answer; start it, or check HUB_GRAPH_URL"
-            ) from None
-        if isinstance(error, neo4j.exceptions.Neo4jError):
-            raise QueryFailed(self._name, error.message or error.code or "error") from None
-        return False
+@contextmanager
+def _translated(name: str, address: str) -> Iterator[None]:
+    """Driver exceptions as store errors that say what to do."""
+    try:
+        yield
+    except neo4j.exceptions.AuthError:
+        raise GraphUnavailable(
+            f"Neo4j at {address} refused the credentials; "
+            "check HUB_NEO4J_USER and HUB_NEO4J_PASSWORD"
+        ) from None
+    except (neo4j.exceptions.ServiceUnavailable, neo4j.exceptions.SessionExpired, OSError):
+        raise GraphUnavailable(
+            f"Neo4j at {address} does not answer; start it, or check HUB_GRAPH_URL"
+        ) from None
+    except neo4j.exceptions.Neo4jError as error:
+        raise QueryFailed(name, error.message or error.code or "error") from None
 
 
 class _Unit:
@@ -122,19 +118,29 @@ class _Unit:
         self._store = store
         self._tx = tx
 
-    async def read(self, statement: Statement, params: Params | None = None) -> list[Record]:
-        return await self._run(statement, params)
+    async def read(
+        self, statement: Statement, params: Params | None = None, *, scope: Scope = EVERYTHING
+    ) -> list[Record]:
+        return await self._run(statement, bind(statement, params, scope=scope))
 
-    async def write(self, statement: Statement, params: Params | None = None) -> list[Record]:
-        return await self._run(statement, params)
-
-    async def _run(self, statement: Statement, params: Params | None) -> list[Record]:
-        self._store.round_trips.add()
-        result = await self._tx.run(
-            neo4j.Query(statement.text),  # type: ignore[arg-type]
-            bind(statement, params),
+    async def write(
+        self,
+        statement: Statement,
+        params: Params | None = None,
+        *,
+        scope: Scope = EVERYTHING,
+        provenance: Provenance | None = None,
+    ) -> list[Record]:
+        return await self._run(
+            statement, bind(statement, params, scope=scope, provenance=provenance)
         )
-        return [{key: _plain(value) for key, value in record.items()} async for record in result]
+
+    async def _run(self, statement: Statement, params: Params) -> list[Record]:
+        self._store.round_trips.add()
+        result = await self._tx.run(statement.text, dict(params))
+        return [
+            {key: _plain(value) for key, value in record.data().items()} async for record in result
+        ]
 
 
 def _plain(value: Any) -> Any:

@@ -1,0 +1,139 @@
+"""The embedded engine: persistence, reuse, clean stops and no orphans."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import redis
+
+from graphdb import DataDirError, EmbeddedEngine, Provenance, connect, migrate, parse_graph_url
+from graphdb.domain import organization
+from graphdb.falkordb_backend import Endpoint
+
+ROOT = [{"id": "R", "founded_on": "1999-01-01", "props": {"name": "root", "level": 1}}]
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie still answers kill(0); it is gone for every purpose that matters here.
+    with open(f"/proc/{pid}/stat") as stat:
+        return stat.read().split(")")[-1].split()[0] != "Z"
+
+
+def wait_gone(pid: int, seconds: float = 10.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not alive(pid):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+async def write_root(endpoint: Endpoint) -> None:
+    store = connect(parse_graph_url("embedded"), graph="g", embedded=endpoint)
+    await migrate(store)
+    await store.write(organization.UPSERT_ROOT, {"rows": ROOT}, provenance=Provenance("t", 1))
+    await store.close()
+
+
+async def read_root(endpoint: Endpoint) -> list[str]:
+    store = connect(parse_graph_url("embedded"), graph="g", embedded=endpoint)
+    rows = await store.read(organization.BY_IDS, {"ids": ["R"]})
+    await store.close()
+    return [row["organization"]["name"] for row in rows]
+
+
+async def test_data_survives_a_stop_and_a_start(tmp_path: Path) -> None:
+    with EmbeddedEngine(tmp_path) as endpoint:
+        await write_root(endpoint)
+    assert not alive(endpoint.pid)
+    with EmbeddedEngine(tmp_path) as again:
+        assert again.pid != endpoint.pid
+        assert await read_root(again) == ["root"]
+
+
+async def test_data_survives_a_killed_engine(tmp_path: Path) -> None:
+    engine = EmbeddedEngine(tmp_path)
+    endpoint = engine.start()
+    await write_root(endpoint)
+    await asyncio.sleep(1.2)  # the append-only file is flushed every second
+    os.kill(endpoint.pid, signal.SIGKILL)
+    assert wait_gone(endpoint.pid)
+    engine.stop()
+    with EmbeddedEngine(tmp_path) as again:
+        assert await read_root(again) == ["root"]
+
+
+def test_a_second_hub_reuses_the_running_engine(tmp_path: Path) -> None:
+    first = EmbeddedEngine(tmp_path)
+    endpoint = first.start()
+    second = EmbeddedEngine(tmp_path)
+    assert second.start() == endpoint
+    assert (first.owned, second.owned) == (True, False)
+    second.stop()  # not the owner: lets go, the engine keeps running
+    assert alive(endpoint.pid)
+    first.stop()
+    assert wait_gone(endpoint.pid)
+
+
+def test_a_stale_state_file_starts_a_fresh_engine(tmp_path: Path) -> None:
+    with EmbeddedEngine(tmp_path) as endpoint:
+        state = (tmp_path / "falkordb" / "engine.json").read_text()
+    (tmp_path / "falkordb" / "engine.json").write_text(state)  # left over by a crash
+    with EmbeddedEngine(tmp_path) as fresh:
+        assert fresh.pid != endpoint.pid
+        fresh.client().ping()
+
+
+def test_a_crashed_owner_leaves_no_orphan(tmp_path: Path) -> None:
+    script = (
+        "import os, sys\n"
+        "from pathlib import Path\n"
+        "from graphdb import EmbeddedEngine\n"
+        "endpoint = EmbeddedEngine(Path(sys.argv[1])).start()\n"
+        "print(endpoint.pid, flush=True)\n"
+        "os.kill(os.getpid(), 9)\n"
+    )
+    owner = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert owner.returncode == -signal.SIGKILL
+    engine_pid = int(owner.stdout.split()[0])
+    assert wait_gone(engine_pid), "the engine outlived the process that started it"
+
+
+def test_an_unusable_data_dir_is_a_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    with pytest.raises(DataDirError, match="set HUB_DATA_DIR to a writable directory"):
+        EmbeddedEngine(blocker / "data").start()
+
+
+def test_a_path_too_long_for_a_socket_falls_back_to_loopback(tmp_path: Path) -> None:
+    deep = tmp_path / ("d" * 60) / ("e" * 60)
+    with EmbeddedEngine(deep) as endpoint:
+        assert endpoint.unix_socket is None
+        assert endpoint.redis_url.startswith("redis://127.0.0.1:")
+        assert endpoint.client().ping()
+
+
+def test_the_engine_is_a_redis_too(engine: Endpoint) -> None:
+    client: redis.Redis = engine.client()
+    client.set("hub:test", "ok")
+    assert client.get("hub:test") == b"ok"
+    modules = {module[b"name"] for module in client.module_list()}
+    assert b"graph" in modules

@@ -1,0 +1,103 @@
+"""The first GraphQL schema on the seeded province, with its round trips counted."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from connectors.synthetic import SyntheticProvince
+from graphdb import Scope, Store
+from schema import Context, schema
+
+
+async def run(
+    store: Store, query: str, scope: Scope | None = None, **variables: Any
+) -> tuple[dict[str, Any], int]:
+    context = Context(store=store) if scope is None else Context(store=store, scope=scope)
+    with store.round_trips.measure() as calls:
+        result = await schema.execute(query, variable_values=variables, context_value=context)
+    assert result.errors is None, result.errors
+    assert result.data is not None
+    return result.data, calls.calls
+
+
+MEMBER = """
+query ($id: ID!) {
+  member(id: $id) {
+    id name idNumberMasked phoneMasked status
+    branch { id name level parentChain { id level } }
+  }
+}
+"""
+
+
+async def test_member_with_branch_and_chain_to_the_root(
+    seeded: Store, province: SyntheticProvince
+) -> None:
+    row = next(province.members())
+    data, calls = await run(seeded, MEMBER, id=row["id"])
+    member = data["member"]
+    assert member["name"] == row["props"]["name"]
+    assert member["idNumberMasked"] == row["props"]["id_number_masked"]
+    assert member["phoneMasked"] == row["props"]["phone_masked"]
+    assert member["branch"]["id"] == row["branch_id"]
+    assert member["branch"]["level"] == 5
+    assert [org["level"] for org in member["branch"]["parentChain"]] == [4, 3, 2, 1]
+    assert member["branch"]["parentChain"][-1]["id"] == "ORG0000001"
+    assert calls == 3  # the member, the branch, the chain
+
+
+async def test_organization_with_parent_and_children(
+    seeded: Store, province: SyntheticProvince
+) -> None:
+    query = """
+    query ($id: ID!) {
+      organization(id: $id) { id name level parent { id } children { id level parent { id } } }
+    }
+    """
+    data, calls = await run(seeded, query, id="ORG0000002")
+    city = data["organization"]
+    tree = province.tree
+    expected = sorted(
+        org.id for org in tree.orgs if org.parent >= 0 and tree.orgs[org.parent].id == "ORG0000002"
+    )
+    assert city["level"] == 2
+    assert city["parent"] == {"id": "ORG0000001"}
+    assert [child["id"] for child in city["children"]] == expected
+    assert {child["parent"]["id"] for child in city["children"]} == {"ORG0000002"}
+    assert calls == 3  # the city, its children, and every child's parent in one batch
+
+
+async def test_many_members_cost_one_round_trip_per_level(
+    seeded: Store, province: SyntheticProvince
+) -> None:
+    ids = [row["id"] for _, row in zip(range(40), province.members(), strict=False)]
+    fields = " ".join(
+        f'm{n}: member(id: "{id_}") {{ branch {{ parent {{ name }} }} }}'
+        for n, id_ in enumerate(ids)
+    )
+    data, calls = await run(seeded, f"{{ {fields} }}")
+    assert all(data[f"m{n}"]["branch"]["parent"]["name"] for n in range(len(ids)))
+    assert calls == 3
+
+
+async def test_unknown_ids_are_null(seeded: Store) -> None:
+    data, _ = await run(seeded, '{ member(id: "P99999999") { id } organization(id: "x") { id } }')
+    assert data == {"member": None, "organization": None}
+
+
+async def test_a_scope_hides_what_lies_outside_the_subtree(
+    seeded: Store, province: SyntheticProvince
+) -> None:
+    row = next(province.members())
+    data, _ = await run(seeded, MEMBER, scope=Scope("ORG0000003"), id=row["id"])
+    assert data["member"] is None  # the first member's branch is under the other city
+    data, _ = await run(seeded, MEMBER, scope=Scope("ORG0000002"), id=row["id"])
+    assert [org["level"] for org in data["member"]["branch"]["parentChain"]] == [4, 3, 2]
+
+
+def test_no_raw_personal_field_exists_in_the_schema() -> None:
+    sdl = schema.as_str()
+    assert "idNumberMasked" in sdl
+    assert "phoneMasked" in sdl
+    for raw in ("idNumber:", "phone:", "idNumberHash", "phoneHash"):
+        assert raw not in sdl

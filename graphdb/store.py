@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from abc import ABC, abstractmethod
+from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -24,6 +25,7 @@ Params = Mapping[str, Any]
 T = TypeVar("T")
 
 DEFAULT_BATCH_SIZE = 2000
+DEFAULT_IN_FLIGHT = 3
 _BOUND_BY_STORE = frozenset({"scope", "source", "synced_at"})
 
 
@@ -140,35 +142,46 @@ class Store(ABC):
         batch_size: int = DEFAULT_BATCH_SIZE,
         provenance: Provenance | None = None,
         on_batch: Callable[[int], None] | None = None,
+        in_flight: int = DEFAULT_IN_FLIGHT,
     ) -> int:
         """Write ``rows`` through ``statement`` (which unwinds ``$rows``) in batches.
 
-        Each batch is one atomic statement. The next batch is built while the
-        engine writes the previous one; ``on_batch`` hears each batch's size.
-        Returns the number of rows sent.
+        Each batch is one atomic statement. Up to ``in_flight`` batches are under
+        way at once, so the next ones are built and encoded while the engine
+        writes; batches of one call must therefore not depend on each other.
+        ``on_batch`` hears the size of each batch written. Returns the rows
+        written; if a batch fails, the batches still under way finish and the
+        first error is raised.
         """
         _expect(statement, "write")
         if "rows" not in statement.parameters:
             raise ValueError(f"statement {statement.name!r} does not unwind $rows")
-        sent = 0
-        pending: asyncio.Task[list[Record]] | None = None
-        pending_size = 0
+        window: deque[tuple[asyncio.Task[list[Record]], int]] = deque()
+        written = 0
+
+        async def settle_oldest() -> None:
+            nonlocal written
+            task, size = window.popleft()
+            try:
+                await task
+            except BaseException:
+                await asyncio.gather(*(t for t, _ in window), return_exceptions=True)
+                raise
+            written += size
+            if on_batch is not None:
+                on_batch(size)
+
         for batch in _chunks(rows, batch_size):
             params = bind(statement, {"rows": batch}, provenance=provenance)
-            task = asyncio.create_task(self._run(statement, params, write=True))
+            window.append(
+                (asyncio.create_task(self._run(statement, params, write=True)), len(batch))
+            )
             await asyncio.sleep(0)  # let the request go out before building the next batch
-            if pending is not None:
-                await pending
-                sent += pending_size
-                if on_batch is not None:
-                    on_batch(pending_size)
-            pending, pending_size = task, len(batch)
-        if pending is not None:
-            await pending
-            sent += pending_size
-            if on_batch is not None:
-                on_batch(pending_size)
-        return sent
+            if len(window) >= in_flight:
+                await settle_oldest()
+        while window:
+            await settle_oldest()
+        return written
 
     @abstractmethod
     async def transaction(self, work: Callable[[Transaction], Awaitable[T]]) -> T:

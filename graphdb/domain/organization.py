@@ -55,7 +55,9 @@ CHILDREN_OF = cypher.read(
     "organization.children_of",
     """
     UNWIND $ids AS id
-    MATCH (p:Organization {id: id})<-[:SUB_OF]-(c:Organization)
+    MATCH (p:Organization {id: id})
+    WITH p
+    MATCH (p)<-[:SUB_OF]-(c:Organization)
     WHERE $scope IS NULL OR $scope IN c.lineage
     WITH p, c ORDER BY c.id
     RETURN p.id AS parent_id, collect(c {.*}) AS children

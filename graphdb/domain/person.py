@@ -50,7 +50,9 @@ MEMBERS_BY_IDS = cypher.read(
     "member.by_ids",
     """
     UNWIND $ids AS id
-    MATCH (m:Member {id: id})-[:MEMBER_OF]->(b:Organization)
+    MATCH (m:Member {id: id})
+    WITH m
+    MATCH (m)-[:MEMBER_OF]->(b:Organization)
     WHERE $scope IS NULL OR $scope IN b.lineage
     RETURN m {.id, .name, .gender, .birth_date, .id_number_masked, .phone_masked,
               .status, .joined_on, branch_id: b.id} AS member
@@ -70,5 +72,17 @@ COUNT_MEMBERS = cypher.read(
     """
     MATCH (m:Member)
     RETURN count(m) AS members
+    """,
+)
+
+CHAIN_TO_ROOT = cypher.read(
+    "member.chain_to_root",
+    """
+    MATCH (m:Member {id: $id})-[:MEMBER_OF]->(b:Organization)
+    WHERE $scope IS NULL OR $scope IN b.lineage
+    UNWIND b.lineage AS link
+    MATCH (o:Organization {id: link})
+    RETURN o {.id, .name, .level} AS organization
+    ORDER BY o.level DESC
     """,
 )

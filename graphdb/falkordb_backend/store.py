@@ -79,6 +79,12 @@ class FalkorStore(Store):
             for row in result.result_set
         ]
 
+    async def explain(self, statement: Statement, params: Params | None = None) -> list[str]:
+        """FalkorDB's execution plan for a statement, one operation per line."""
+        self.round_trips.add()
+        plan: list[str] = await self._graph.explain(statement.text, bind(statement, params))
+        return [line.strip() for line in plan]
+
     async def transaction(self, work: Callable[[Transaction], Awaitable[T]]) -> T:
         """Run ``work`` with no other unit of this store interleaved.
 

@@ -46,3 +46,33 @@ COUNT = cypher.read(
     RETURN count(DISTINCT p) AS posts, count(c) AS filled
     """,
 )
+
+BY_IDS = cypher.read(
+    "post.by_ids",
+    """
+    UNWIND $ids AS id
+    MATCH (p:Post {id: id})
+    WITH p
+    MATCH (p)-[:POST_IN]->(o:Organization)
+    WHERE $scope IS NULL OR $scope IN o.lineage
+    OPTIONAL MATCH (h:Person)-[s:SERVES_IN]->(p)
+    RETURN p {.id, .title, .mode, .vacant_since, organization_id: o.id, holder_id: h.id,
+              since: s.since} AS post
+    """,
+)
+
+OF_ORGANIZATIONS = cypher.read(
+    "post.of_organizations",
+    """
+    UNWIND $ids AS id
+    MATCH (o:Organization {id: id})
+    WITH o
+    WHERE $scope IS NULL OR $scope IN o.lineage
+    MATCH (o)<-[:POST_IN]-(p:Post)
+    OPTIONAL MATCH (h:Person)-[s:SERVES_IN]->(p)
+    WITH o, p, h, s ORDER BY p.id
+    RETURN o.id AS organization_id,
+           collect(p {.id, .title, .mode, .vacant_since, organization_id: o.id, holder_id: h.id,
+                      since: s.since}) AS posts
+    """,
+)

@@ -261,7 +261,8 @@ class EmbeddedEngine:
             try:
                 endpoint.client().ping()
             except redis.BusyLoadingError:
-                pass  # still loading its data
+                # Loading its data: a province takes minutes, and that is progress.
+                deadline = time.monotonic() + _START_TIMEOUT_S
             except (redis.RedisError, OSError):
                 pass
             else:
@@ -270,8 +271,7 @@ class EmbeddedEngine:
             time.sleep(0.05)
         process.kill()
         raise EngineStartError(
-            f"the embedded engine did not answer within {_START_TIMEOUT_S:.0f} s; "
-            f"see {self.log_file}"
+            f"the embedded engine did not answer for {_START_TIMEOUT_S:.0f} s; see {self.log_file}"
         )
 
     def _last_log_line(self) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from graphdb import Statement
-from graphdb.domain import organization, person
+from graphdb.domain import organization, person, post
 from graphdb.falkordb_backend import FalkorStore
 
 WHOLE_GRAPH = {
@@ -34,6 +34,8 @@ READS: list[tuple[Statement, dict[str, Any]]] = [
     (organization.CHILDREN_OF, {"ids": ["ORG0000002"]}),
     (person.MEMBERS_BY_IDS, {"ids": ["P00000001", "P00000002"]}),
     (person.CHAIN_TO_ROOT, {"id": "P00000001"}),
+    (post.BY_IDS, {"ids": ["POST0000001", "POST0000002"]}),
+    (post.OF_ORGANIZATIONS, {"ids": ["ORG0000001", "ORG0000100"]}),
 ]
 
 

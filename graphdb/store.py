@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Se
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any, ClassVar, Protocol, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from graphdb.indexes import Index
 from graphdb.statement import EVERYTHING, Provenance, Scope, Statement
@@ -63,23 +63,6 @@ class RoundTrips:
             _current_count.reset(token)
 
 
-class Transaction(Protocol):
-    """The statements of one unit of work, given to the function ``Store.transaction`` runs."""
-
-    async def read(
-        self, statement: Statement, params: Params | None = None, *, scope: Scope = EVERYTHING
-    ) -> list[Record]: ...
-
-    async def write(
-        self,
-        statement: Statement,
-        params: Params | None = None,
-        *,
-        scope: Scope = EVERYTHING,
-        provenance: Provenance | None = None,
-    ) -> list[Record]: ...
-
-
 def bind(
     statement: Statement,
     params: Params | None,
@@ -105,14 +88,8 @@ def bind(
     return bound
 
 
-class Store(ABC):
-    """One graph, one engine. Create with :func:`graphdb.open_store`; close when done."""
-
-    backend: ClassVar[str]
-
-    def __init__(self, address: str) -> None:
-        self.address = address
-        self.round_trips = RoundTrips()
+class Runner(ABC):
+    """Runs declared statements with the parameters the store binds; a store or a unit of work."""
 
     async def read(
         self, statement: Statement, params: Params | None = None, *, scope: Scope = EVERYTHING
@@ -133,6 +110,23 @@ class Store(ABC):
         _expect(statement, "write")
         bound = bind(statement, params, scope=scope, provenance=provenance)
         return await self._run(statement, bound, write=True)
+
+    @abstractmethod
+    async def _run(self, statement: Statement, params: Params, *, write: bool) -> list[Record]: ...
+
+
+class Transaction(Runner):
+    """The statements of one unit of work, given to the function ``Store.transaction`` runs."""
+
+
+class Store(Runner):
+    """One graph, one engine. Create with :func:`graphdb.open_store`; close when done."""
+
+    backend: ClassVar[str]
+
+    def __init__(self, address: str) -> None:
+        self.address = address
+        self.round_trips = RoundTrips()
 
     async def write_batches(
         self,
@@ -201,9 +195,6 @@ class Store(ABC):
 
     @abstractmethod
     async def close(self) -> None: ...
-
-    @abstractmethod
-    async def _run(self, statement: Statement, params: Params, *, write: bool) -> list[Record]: ...
 
 
 def _expect(statement: Statement, mode: str) -> None:

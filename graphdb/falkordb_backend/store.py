@@ -19,7 +19,7 @@ from falkordb.asyncio import FalkorDB
 from graphdb.errors import GraphUnavailable, QueryFailed
 from graphdb.falkordb_backend import ddl
 from graphdb.indexes import Index
-from graphdb.statement import EVERYTHING, Provenance, Scope, Statement
+from graphdb.statement import Statement
 from graphdb.store import Params, Record, Store, Transaction, bind
 
 T = TypeVar("T")
@@ -133,25 +133,12 @@ class FalkorStore(Store):
         await self._db.connection.aclose()
 
 
-class _Unit:
+class _Unit(Transaction):
     def __init__(self, store: FalkorStore) -> None:
         self._store = store
 
-    async def read(
-        self, statement: Statement, params: Params | None = None, *, scope: Scope = EVERYTHING
-    ) -> list[Record]:
-        return await self._store._run(statement, bind(statement, params, scope=scope), write=False)
-
-    async def write(
-        self,
-        statement: Statement,
-        params: Params | None = None,
-        *,
-        scope: Scope = EVERYTHING,
-        provenance: Provenance | None = None,
-    ) -> list[Record]:
-        bound = bind(statement, params, scope=scope, provenance=provenance)
-        return await self._store._run(statement, bound, write=True)
+    async def _run(self, statement: Statement, params: Params, *, write: bool) -> list[Record]:
+        return await self._store._run(statement, params, write=write)
 
 
 def _unavailable(address: str, error: Exception) -> GraphUnavailable:

@@ -21,8 +21,8 @@ import neo4j.time
 from graphdb.errors import GraphUnavailable, QueryFailed
 from graphdb.indexes import Index
 from graphdb.neo4j_backend import ddl
-from graphdb.statement import EVERYTHING, Provenance, Scope, Statement
-from graphdb.store import Params, Record, Store, Transaction, bind
+from graphdb.statement import Statement
+from graphdb.store import Params, Record, Store, Transaction
 
 T = TypeVar("T")
 
@@ -113,29 +113,12 @@ def _translated(name: str, address: str) -> Iterator[None]:
         raise QueryFailed(name, error.message or error.code or "error") from None
 
 
-class _Unit:
+class _Unit(Transaction):
     def __init__(self, store: Neo4jStore, tx: neo4j.AsyncManagedTransaction) -> None:
         self._store = store
         self._tx = tx
 
-    async def read(
-        self, statement: Statement, params: Params | None = None, *, scope: Scope = EVERYTHING
-    ) -> list[Record]:
-        return await self._run(statement, bind(statement, params, scope=scope))
-
-    async def write(
-        self,
-        statement: Statement,
-        params: Params | None = None,
-        *,
-        scope: Scope = EVERYTHING,
-        provenance: Provenance | None = None,
-    ) -> list[Record]:
-        return await self._run(
-            statement, bind(statement, params, scope=scope, provenance=provenance)
-        )
-
-    async def _run(self, statement: Statement, params: Params) -> list[Record]:
+    async def _run(self, statement: Statement, params: Params, *, write: bool) -> list[Record]:
         self._store.round_trips.add()
         result = await self._tx.run(statement.text, dict(params))
         return [

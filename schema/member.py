@@ -50,7 +50,7 @@ def members(context: Context) -> Loader[str, Member | None]:
         rows = await context.store.read(
             cypher.MEMBERS_BY_IDS, {"ids": list(ids)}, scope=context.scope
         )
-        found = {row["member"]["id"]: from_record(row["member"]) for row in rows}
+        found = {row["node"]["id"]: from_record(row["node"]) for row in rows}
         return [found.get(key) for key in ids]
 
     return context.loader("member", batch)

@@ -58,7 +58,7 @@ def from_record(record: dict[str, Any]) -> Organization:
 def organizations(context: Context) -> Loader[str, Organization | None]:
     async def batch(ids: Sequence[str]) -> list[Organization | None]:
         rows = await context.store.read(cypher.BY_IDS, {"ids": list(ids)}, scope=context.scope)
-        found = {row["organization"]["id"]: from_record(row["organization"]) for row in rows}
+        found = {row["node"]["id"]: from_record(row["node"]) for row in rows}
         return [found.get(key) for key in ids]
 
     return context.loader("organization", batch)

@@ -69,3 +69,28 @@ COUNT_REGISTRATIONS = cypher.read(
     RETURN count(g) AS registrations
     """,
 )
+
+BY_IDS = cypher.read(
+    "activity.by_ids",
+    """
+    UNWIND $ids AS id
+    MATCH (a:Activity {id: id})
+    WITH a
+    MATCH (a)-[:HOSTED_BY]->(o:Organization)
+    WHERE $scope IS NULL OR $scope IN o.lineage
+    RETURN a {.id, .title, .platform, .starts_on, .region_code, .status, host_id: o.id} AS node
+    """,
+)
+
+REGISTRATIONS_BY_IDS = cypher.read(
+    "registration.by_ids",
+    """
+    UNWIND $ids AS id
+    MATCH (g:Registration {id: id})
+    WITH g
+    MATCH (p:Person)-[:REGISTERED]->(g)-[:FOR]->(a:Activity)-[:HOSTED_BY]->(o:Organization)
+    WHERE $scope IS NULL OR $scope IN o.lineage
+    RETURN g {.id, .registered_on, .attended, .rating, person_id: p.id,
+              activity_id: a.id} AS node
+    """,
+)

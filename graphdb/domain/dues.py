@@ -32,3 +32,16 @@ COUNT = cypher.read(
     RETURN count(d) AS dues_payments
     """,
 )
+
+BY_IDS = cypher.read(
+    "dues_payment.by_ids",
+    """
+    UNWIND $ids AS id
+    MATCH (d:DuesPayment {id: id})
+    WITH d
+    MATCH (m:Member)-[:PAID]->(d)
+    MATCH (m)-[:MEMBER_OF]->(b:Organization)
+    WHERE $scope IS NULL OR $scope IN b.lineage
+    RETURN d {.id, .month, .amount_fen, .paid_on, member_id: m.id} AS node
+    """,
+)

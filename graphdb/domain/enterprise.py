@@ -45,3 +45,16 @@ COUNT = cypher.read(
     RETURN count(e) AS enterprises
     """,
 )
+
+BY_USCCS = cypher.read(
+    "enterprise.by_usccs",
+    """
+    UNWIND $ids AS id
+    MATCH (e:Enterprise {uscc: id})
+    WITH e
+    MATCH (e)-[:IN_AREA_OF]->(t:Organization)
+    WHERE $scope IS NULL OR $scope IN t.lineage
+    RETURN e {.uscc, .name, .industry, .region_code, .registered_on, .status, .employees,
+              .young_employees, .cultivation_pool, id: e.uscc, area_id: t.id} AS node
+    """,
+)

@@ -32,3 +32,15 @@ COUNT = cypher.read(
     RETURN count(f) AS federation_orgs
     """,
 )
+
+BY_IDS = cypher.read(
+    "federation_org.by_ids",
+    """
+    UNWIND $ids AS id
+    MATCH (f:FederationOrg {id: id})
+    WITH f
+    MATCH (f)-[:BASED_IN]->(e:Enterprise)-[:IN_AREA_OF]->(t:Organization)
+    WHERE $scope IS NULL OR $scope IN t.lineage
+    RETURN f {.id, .kind, .name, .founded_on, uscc: e.uscc} AS node
+    """,
+)

@@ -47,7 +47,7 @@ BY_IDS = cypher.read(
     UNWIND $ids AS id
     MATCH (o:Organization {id: id})
     WHERE $scope IS NULL OR $scope IN o.lineage
-    RETURN o {.*} AS organization
+    RETURN o {.*} AS node
     """,
 )
 

@@ -55,7 +55,7 @@ MEMBERS_BY_IDS = cypher.read(
     MATCH (m)-[:MEMBER_OF]->(b:Organization)
     WHERE $scope IS NULL OR $scope IN b.lineage
     RETURN m {.id, .name, .gender, .birth_date, .id_number_masked, .phone_masked,
-              .status, .joined_on, branch_id: b.id} AS member
+              .status, .joined_on, branch_id: b.id} AS node
     """,
 )
 
@@ -82,7 +82,21 @@ CHAIN_TO_ROOT = cypher.read(
     WHERE $scope IS NULL OR $scope IN b.lineage
     UNWIND b.lineage AS link
     MATCH (o:Organization {id: link})
-    RETURN o {.id, .name, .level} AS organization
+    RETURN o {.id, .name, .level} AS node
     ORDER BY o.level DESC
+    """,
+)
+
+PEOPLE_BY_IDS = cypher.read(
+    "person.by_ids",
+    """
+    UNWIND $ids AS id
+    MATCH (p:Person {id: id})
+    WITH p
+    OPTIONAL MATCH (p)-[:MEMBER_OF]->(b:Organization)
+    WITH p, b
+    WHERE $scope IS NULL OR $scope IN b.lineage
+    RETURN p {.id, .name, .gender, .birth_date, .id_number_masked, .phone_masked,
+              is_member: b IS NOT NULL} AS node
     """,
 )

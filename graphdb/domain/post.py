@@ -57,7 +57,7 @@ BY_IDS = cypher.read(
     WHERE $scope IS NULL OR $scope IN o.lineage
     OPTIONAL MATCH (h:Person)-[s:SERVES_IN]->(p)
     RETURN p {.id, .title, .mode, .vacant_since, organization_id: o.id, holder_id: h.id,
-              since: s.since} AS post
+              since: s.since} AS node
     """,
 )
 

@@ -32,3 +32,17 @@ COUNT = cypher.read(
     RETURN count(s) AS service_records
     """,
 )
+
+BY_IDS = cypher.read(
+    "service_record.by_ids",
+    """
+    UNWIND $ids AS id
+    MATCH (s:ServiceRecord {id: id})
+    WITH s
+    MATCH (p:Person)-[:SERVED]->(s)
+    OPTIONAL MATCH (p)-[:MEMBER_OF]->(b:Organization)
+    WITH s, p, b
+    WHERE $scope IS NULL OR $scope IN b.lineage
+    RETURN s {.id, .platform, .project, .served_on, .hours, person_id: p.id} AS node
+    """,
+)

@@ -36,3 +36,17 @@ COUNT = cypher.read(
     RETURN count(x) AS transfers
     """,
 )
+
+BY_IDS = cypher.read(
+    "transfer.by_ids",
+    """
+    UNWIND $ids AS id
+    MATCH (x:Transfer {id: id})
+    WITH x
+    MATCH (m:Member)-[:REQUESTED]->(x)-[:FROM]->(f:Organization)
+    MATCH (x)-[:TO]->(t:Organization)
+    WHERE $scope IS NULL OR $scope IN f.lineage OR $scope IN t.lineage
+    RETURN x {.id, .status, .requested_at, .responded_at, member_id: m.id, from_id: f.id,
+              to_id: t.id} AS node
+    """,
+)

@@ -50,7 +50,7 @@ async def read_root(endpoint: Endpoint) -> list[str]:
     store = connect(parse_graph_url("embedded"), graph="g", embedded=endpoint)
     rows = await store.read(organization.BY_IDS, {"ids": ["R"]})
     await store.close()
-    return [row["organization"]["name"] for row in rows]
+    return [row["node"]["name"] for row in rows]
 
 
 async def test_data_survives_a_stop_and_a_start(tmp_path: Path) -> None:

@@ -14,8 +14,8 @@ async def test_a_members_chain_runs_from_the_branch_to_the_root(
         expected.append(tree.orgs[index].id)
         index = tree.orgs[index].parent
     rows = await seeded.read(person.CHAIN_TO_ROOT, {"id": member["id"]})
-    assert [row["organization"]["id"] for row in rows] == expected
-    assert [row["organization"]["level"] for row in rows] == [5, 4, 3, 2, 1]
+    assert [row["node"]["id"] for row in rows] == expected
+    assert [row["node"]["level"] for row in rows] == [5, 4, 3, 2, 1]
     outside = await seeded.read(
         person.CHAIN_TO_ROOT, {"id": member["id"]}, scope=Scope("ORG0000003")
     )
@@ -29,7 +29,7 @@ async def test_members_by_ids_returns_masked_fields_only(
     rows = await seeded.read(
         person.MEMBERS_BY_IDS, {"ids": [first[1]["id"], "P99999999", second[1]["id"]]}
     )
-    members = {row["member"]["id"]: row["member"] for row in rows}
+    members = {row["node"]["id"]: row["node"] for row in rows}
     assert set(members) == {first[1]["id"], second[1]["id"]}
     assert not any(key.endswith("_hash") for m in members.values() for key in m)
     assert members[first[1]["id"]]["branch_id"] == first[1]["branch_id"]

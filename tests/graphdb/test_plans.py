@@ -12,7 +12,17 @@ from typing import Any
 import pytest
 
 from graphdb import Statement
-from graphdb.domain import organization, person, post
+from graphdb.domain import (
+    activity,
+    dues,
+    enterprise,
+    federation,
+    organization,
+    person,
+    post,
+    service,
+    transfer,
+)
 from graphdb.falkordb_backend import FalkorStore
 
 WHOLE_GRAPH = {
@@ -36,6 +46,14 @@ READS: list[tuple[Statement, dict[str, Any]]] = [
     (person.CHAIN_TO_ROOT, {"id": "P00000001"}),
     (post.BY_IDS, {"ids": ["POST0000001", "POST0000002"]}),
     (post.OF_ORGANIZATIONS, {"ids": ["ORG0000001", "ORG0000100"]}),
+    (person.PEOPLE_BY_IDS, {"ids": ["P00000001"]}),
+    (enterprise.BY_USCCS, {"ids": ["91440103100000198J"]}),
+    (federation.BY_IDS, {"ids": ["FED0000001"]}),
+    (activity.BY_IDS, {"ids": ["ACT0000001"]}),
+    (activity.REGISTRATIONS_BY_IDS, {"ids": ["REG00000001"]}),
+    (service.BY_IDS, {"ids": ["SVC00000001"]}),
+    (transfer.BY_IDS, {"ids": ["TRF00000001"]}),
+    (dues.BY_IDS, {"ids": ["DUE00000001"]}),
 ]
 
 

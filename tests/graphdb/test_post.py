@@ -15,4 +15,4 @@ async def test_posts_of_organizations_name_their_holders(
         p["id"]: holders.get(p["id"]) for p in plan
     }
     one = await seeded.read(post.BY_IDS, {"ids": [plan[0]["id"]]})
-    assert one[0]["post"]["organization_id"] == "ORG0000001"
+    assert one[0]["node"]["organization_id"] == "ORG0000001"

@@ -54,7 +54,7 @@ async def load_tree(store: Store) -> None:
 async def test_write_then_read_returns_plain_values(store: Store) -> None:
     await load_tree(store)
     rows = await store.read(organization.BY_IDS, {"ids": ["B1", "nope", "R"]})
-    found = {row["organization"]["id"]: row["organization"] for row in rows}
+    found = {row["node"]["id"]: row["node"] for row in rows}
     assert set(found) == {"B1", "R"}
     assert found["B1"]["lineage"] == ["R", "C1", "B1"]
     assert found["B1"]["founded_on"] == dt.date(2001, 5, 4)
@@ -65,7 +65,7 @@ async def test_scope_bounds_reads_to_a_subtree(store: Store) -> None:
     await load_tree(store)
     ids = {"ids": ["R", "C1", "C2", "B1"]}
     inside = await store.read(organization.BY_IDS, ids, scope=Scope("C1"))
-    assert sorted(row["organization"]["id"] for row in inside) == ["B1", "C1"]
+    assert sorted(row["node"]["id"] for row in inside) == ["B1", "C1"]
     everything = await store.read(organization.BY_IDS, ids, scope=EVERYTHING)
     assert len(everything) == 4
 
@@ -129,7 +129,7 @@ async def test_transaction_runs_a_unit_of_statements(store: Store) -> None:
 
     assert await store.transaction(work) == 1
     stored = await store.read(organization.BY_IDS, {"ids": ["R"]})
-    assert stored[0]["organization"]["source"] == "tx"
+    assert stored[0]["node"]["source"] == "tx"
 
 
 async def test_a_failing_statement_leaves_nothing_and_names_itself(store: Store) -> None:

@@ -12,7 +12,7 @@ from typing import Any, Generic, TypeVar
 
 from aiodataloader import DataLoader
 
-from graphdb import EVERYTHING, Scope, Store
+from graphdb import EVERYTHING, Record, Scope, Statement, Store
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -50,3 +50,17 @@ class Context:
         if found is None:
             found = self._loaders[name] = Loader(batch)
         return found
+
+    def nodes(self, statement: Statement) -> Loader[str, Record | None]:
+        """This request's loader of records by id through ``statement``.
+
+        The statement unwinds ``$ids`` and returns one ``node`` map per id it
+        finds (within the caller's scope); ids it does not return load as null.
+        """
+
+        async def batch(ids: Sequence[str]) -> list[Record | None]:
+            rows = await self.store.read(statement, {"ids": list(ids)}, scope=self.scope)
+            found = {row["node"]["id"]: row["node"] for row in rows}
+            return [found.get(key) for key in ids]
+
+        return self.loader(statement.name, batch)

@@ -3,21 +3,46 @@
 from __future__ import annotations
 
 import strawberry
+from strawberry import relay
 from strawberry.types import Info
 
+from schema.activity import Activity
 from schema.context import Context
-from schema.member import Member, members
-from schema.organization import Organization, organizations
+from schema.enterprise import Enterprise
+from schema.node import exactly_one
+from schema.organization import Organization
+from schema.people import Member
 
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="An organisation by its code; null if unknown or out of scope.")
-    async def organization(
-        self, info: Info[Context, None], id: strawberry.ID
-    ) -> Organization | None:
-        return await organizations(info.context).load(str(id))
+    node: relay.Node | None = relay.node(description="Any object by its global id.")
+    nodes: list[relay.Node | None] = relay.node(description="Objects by global id, in order.")
 
-    @strawberry.field(description="A member by id; null if unknown or out of scope.")
-    async def member(self, info: Info[Context, None], id: strawberry.ID) -> Member | None:
-        return await members(info.context).load(str(id))
+    @strawberry.field(description="An organisation by global id or by code; null if unknown.")
+    async def organization(
+        self, info: Info[Context, None], id: strawberry.ID | None = None, code: str | None = None
+    ) -> Organization | None:
+        name, value = exactly_one(id=id, code=code)
+        key = Organization.key_of(str(value)) if name == "id" else str(value)
+        return await Organization.load(info, key)
+
+    @strawberry.field(description="A member by global id or by key; null if unknown.")
+    async def member(
+        self, info: Info[Context, None], id: strawberry.ID | None = None, key: str | None = None
+    ) -> Member | None:
+        name, value = exactly_one(id=id, key=key)
+        return await Member.load(info, Member.key_of(str(value)) if name == "id" else str(value))
+
+    @strawberry.field(description="An enterprise by its USCC; null if unknown.")
+    async def enterprise(self, info: Info[Context, None], uscc: str) -> Enterprise | None:
+        return await Enterprise.load(info, uscc.strip().upper())
+
+    @strawberry.field(description="An activity by global id or by key; null if unknown.")
+    async def activity(
+        self, info: Info[Context, None], id: strawberry.ID | None = None, key: str | None = None
+    ) -> Activity | None:
+        name, value = exactly_one(id=id, key=key)
+        return await Activity.load(
+            info, Activity.key_of(str(value)) if name == "id" else str(value)
+        )

@@ -57,8 +57,8 @@ def test_the_demo_answers_graphql_over_http(
     base, process, data_dir = demo
     health = httpx.get(f"{base}/health").json()
     assert health == {"graph": "ok", "redis": "ok", "status": "ok"}
-    query = """{ organization(id: "ORG0000001") { name level children { level } }
-                 member(id: "P00000001") { idNumberMasked branch { parentChain { level } } } }"""
+    query = """{ organization(code: "ORG0000001") { name level children { level } }
+                 member(key: "P00000001") { idNumberMasked branch { parentChain { level } } } }"""
     answer = httpx.post(f"{base}/graphql", json={"query": query}).json()
     root = answer["data"]["organization"]
     assert (root["name"], root["level"]) == ("共青团广东省委员会", 1)

@@ -21,10 +21,10 @@ async def run(
 
 
 MEMBER = """
-query ($id: ID!) {
-  member(id: $id) {
-    id name idNumberMasked phoneMasked status
-    branch { id name level parentChain { id level } }
+query ($key: String!) {
+  member(key: $key) {
+    key name idNumberMasked phoneMasked status
+    branch { code name level parentChain { code level } }
   }
 }
 """
@@ -34,15 +34,16 @@ async def test_member_with_branch_and_chain_to_the_root(
     seeded: Store, province: SyntheticProvince
 ) -> None:
     row = next(province.members())
-    data, calls = await run(seeded, MEMBER, id=row["id"])
+    data, calls = await run(seeded, MEMBER, key=row["id"])
     member = data["member"]
     assert member["name"] == row["props"]["name"]
     assert member["idNumberMasked"] == row["props"]["id_number_masked"]
     assert member["phoneMasked"] == row["props"]["phone_masked"]
-    assert member["branch"]["id"] == row["branch_id"]
+    assert member["key"] == row["id"]
+    assert member["branch"]["code"] == row["branch_id"]
     assert member["branch"]["level"] == 5
     assert [org["level"] for org in member["branch"]["parentChain"]] == [4, 3, 2, 1]
-    assert member["branch"]["parentChain"][-1]["id"] == "ORG0000001"
+    assert member["branch"]["parentChain"][-1]["code"] == "ORG0000001"
     assert calls == 3  # the member, the branch, the chain
 
 
@@ -50,20 +51,22 @@ async def test_organization_with_parent_and_children(
     seeded: Store, province: SyntheticProvince
 ) -> None:
     query = """
-    query ($id: ID!) {
-      organization(id: $id) { id name level parent { id } children { id level parent { id } } }
+    query ($code: String!) {
+      organization(code: $code) {
+        code name level parent { code } children { code level parent { code } }
+      }
     }
     """
-    data, calls = await run(seeded, query, id="ORG0000002")
+    data, calls = await run(seeded, query, code="ORG0000002")
     city = data["organization"]
     tree = province.tree
     expected = sorted(
         org.id for org in tree.orgs if org.parent >= 0 and tree.orgs[org.parent].id == "ORG0000002"
     )
     assert city["level"] == 2
-    assert city["parent"] == {"id": "ORG0000001"}
-    assert [child["id"] for child in city["children"]] == expected
-    assert {child["parent"]["id"] for child in city["children"]} == {"ORG0000002"}
+    assert city["parent"] == {"code": "ORG0000001"}
+    assert [child["code"] for child in city["children"]] == expected
+    assert {child["parent"]["code"] for child in city["children"]} == {"ORG0000002"}
     assert calls == 3  # the city, its children, and every child's parent in one batch
 
 
@@ -72,7 +75,7 @@ async def test_many_members_cost_one_round_trip_per_level(
 ) -> None:
     ids = [row["id"] for _, row in zip(range(40), province.members(), strict=False)]
     fields = " ".join(
-        f'm{n}: member(id: "{id_}") {{ branch {{ parent {{ name }} }} }}'
+        f'm{n}: member(key: "{id_}") {{ branch {{ parent {{ name }} }} }}'
         for n, id_ in enumerate(ids)
     )
     data, calls = await run(seeded, f"{{ {fields} }}")
@@ -81,7 +84,9 @@ async def test_many_members_cost_one_round_trip_per_level(
 
 
 async def test_unknown_ids_are_null(seeded: Store) -> None:
-    data, _ = await run(seeded, '{ member(id: "P99999999") { id } organization(id: "x") { id } }')
+    data, _ = await run(
+        seeded, '{ member(key: "P99999999") { id } organization(code: "x") { id } }'
+    )
     assert data == {"member": None, "organization": None}
 
 
@@ -89,9 +94,9 @@ async def test_a_scope_hides_what_lies_outside_the_subtree(
     seeded: Store, province: SyntheticProvince
 ) -> None:
     row = next(province.members())
-    data, _ = await run(seeded, MEMBER, scope=Scope("ORG0000003"), id=row["id"])
+    data, _ = await run(seeded, MEMBER, scope=Scope("ORG0000003"), key=row["id"])
     assert data["member"] is None  # the first member's branch is under the other city
-    data, _ = await run(seeded, MEMBER, scope=Scope("ORG0000002"), id=row["id"])
+    data, _ = await run(seeded, MEMBER, scope=Scope("ORG0000002"), key=row["id"])
     assert [org["level"] for org in data["member"]["branch"]["parentChain"]] == [4, 3, 2]
 
 

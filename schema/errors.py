@@ -1,0 +1,76 @@
+"""GraphQL errors with stable codes (``extensions.code``); anything unexpected is masked.
+
+A masked error says only that something failed and gives a correlation id; the
+same id is logged with the whole exception, so support can find it while the
+response never carries Cypher, a stack trace or a host name.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Iterator
+
+from graphql import ExecutionResult as GraphQLExecutionResult
+from graphql.error import GraphQLError
+from strawberry.extensions import SchemaExtension
+from strawberry.relay import GlobalIDValueError
+from strawberry.types.execution import ExecutionResult
+
+log = logging.getLogger("hub.graphql")
+
+
+class HubGraphQLError(Exception):
+    """An error the caller can fix; ``code`` goes to ``extensions.code``."""
+
+    code = "BAD_REQUEST"
+
+
+class BadGlobalId(HubGraphQLError):
+    code = "BAD_GLOBAL_ID"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(
+            f"{detail}; pass an id exactly as the API returned it (base64 of Type:key)"
+        )
+
+
+class ErrorCodes(SchemaExtension):
+    """Gives every error a code and masks the unexpected ones behind a correlation id."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        if isinstance(result, (GraphQLExecutionResult, ExecutionResult)) and result.errors:
+            result.errors = [coded(error) for error in result.errors]
+
+
+def coded(error: GraphQLError) -> GraphQLError:
+    original = error.original_error
+    if isinstance(original, HubGraphQLError):
+        return _with_code(error, original.code, str(original))
+    if isinstance(original, GlobalIDValueError):
+        return _with_code(error, BadGlobalId.code, str(BadGlobalId(str(original))))
+    if original is None:  # syntax and validation errors: about the document, safe to show
+        return _with_code(error, "GRAPHQL_VALIDATION_FAILED", error.message)
+    correlation = uuid.uuid4().hex
+    log.error("unexpected error %s in %s", correlation, error.path, exc_info=original)
+    masked = _with_code(
+        error,
+        "INTERNAL_SERVER_ERROR",
+        f"internal error; quote correlation id {correlation} to support",
+    )
+    masked.extensions["correlationId"] = correlation  # type: ignore[index]
+    return masked
+
+
+def _with_code(error: GraphQLError, code: str, message: str) -> GraphQLError:
+    return GraphQLError(
+        message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        original_error=None,
+        extensions={**(error.extensions or {}), "code": code},
+    )

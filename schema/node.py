@@ -1,0 +1,78 @@
+"""The Relay ``Node`` interface for graph records: global ids, loading by id in batches."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from typing import Any, ClassVar, Self
+
+import strawberry
+from strawberry import relay
+from strawberry.types import Info
+
+from graphdb import Record, Statement
+from schema.context import Context
+from schema.errors import BadGlobalId
+
+
+@strawberry.interface(
+    name="SourceRecord", description="A node synced from a source system, with its key there."
+)
+class GraphNode(relay.Node):
+    """A node whose fields are the columns of its ``by_ids`` statement's ``node`` map.
+
+    ``resolve_nodes`` loads every requested id of one type in one round trip
+    through the request's loader, so ``nodes``, nested fields and federation
+    ``_entities`` all batch the same way.
+    """
+
+    by_ids: ClassVar[Statement]
+    key: relay.NodeID[str]
+
+    @strawberry.field(name="key", description="The record's own key in its source system.")
+    def source_key(self) -> str:
+        return self.key
+
+    @classmethod
+    def from_record(cls, record: Record) -> Self:
+        names = {
+            f.name
+            for f in dataclasses.fields(cls)
+            if getattr(f, "base_resolver", None) is None  # resolvers are not columns
+        }
+        values = {name: record.get(name) for name in names if name != "key"}
+        return cls(key=record["id"], **values)
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info[Context, None], node_ids: Iterable[str], required: bool = False
+    ) -> list[Self | None]:
+        records = await info.context.nodes(cls.by_ids).load_many(list(node_ids))
+        return [cls.from_record(record) if record else None for record in records]
+
+    @classmethod
+    async def load(cls, info: Info[Context, None], key: str) -> Self | None:
+        (found,) = await cls.resolve_nodes(info=info, node_ids=[key])
+        return found
+
+    @classmethod
+    def key_of(cls, global_id: str) -> str:
+        """The record key inside a global id of this type; a clear error otherwise."""
+        try:
+            decoded = relay.GlobalID.from_id(global_id)
+        except relay.GlobalIDValueError:
+            raise BadGlobalId(f"{global_id!r} is not a global id") from None
+        if decoded.type_name != cls.__name__:
+            raise BadGlobalId(
+                f"{global_id!r} is the id of a {decoded.type_name}, not of a {cls.__name__}"
+            )
+        return decoded.node_id
+
+
+def exactly_one(**arguments: Any) -> tuple[str, Any]:
+    from schema.errors import HubGraphQLError
+
+    given = [(name, value) for name, value in arguments.items() if value is not None]
+    if len(given) != 1:
+        raise HubGraphQLError(f"pass exactly one of {', '.join(arguments)}")
+    return given[0]

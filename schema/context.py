@@ -6,7 +6,8 @@ caller is ever served to another, and batching never outlives a request.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Hashable, Sequence
+import asyncio
+from collections.abc import Awaitable, Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -64,3 +65,17 @@ class Context:
             return [found.get(key) for key in ids]
 
         return self.loader(statement.name, batch)
+
+    def prefetch(self, statement: Statement, ids: Iterable[str]) -> None:
+        """Start loading ``ids`` through ``statement`` now, in one batch.
+
+        Resolvers that ask for them later, at any depth of the query, get the
+        same futures instead of a batch of their own.
+        """
+        task = asyncio.ensure_future(self.nodes(statement).load_many(list(dict.fromkeys(ids))))
+        task.add_done_callback(_retrieve)
+
+
+def _retrieve(task: asyncio.Future[Any]) -> None:
+    if not task.cancelled():
+        task.exception()  # reported by whichever resolver awaits the same load

@@ -61,14 +61,7 @@ class Organization(GraphNode):
 
     @strawberry.field(description="The cadre posts of this organisation, vacant ones included.")
     async def posts(self, info: Info[Context, None]) -> list[CadrePost]:
-        async def batch(ids: Sequence[str]) -> list[list[CadrePost]]:
-            rows = await info.context.store.read(
-                post_cypher.OF_ORGANIZATIONS, {"ids": list(ids)}, scope=info.context.scope
-            )
-            found = {row["organization_id"]: row["posts"] for row in rows}
-            return [[CadrePost.from_record(p) for p in found.get(key, [])] for key in ids]
-
-        return await info.context.loader(post_cypher.OF_ORGANIZATIONS.name, batch).load(self.key)
+        return await posts_of(info, self.key)
 
     @classmethod
     async def resolve_reference(cls, info: Info[Context, None], id: strawberry.ID) -> Self | None:
@@ -98,3 +91,18 @@ class CadrePost(GraphNode):
         from schema.people import Person
 
         return await Person.load(info, self.holder_id) if self.holder_id else None
+
+
+async def posts_of(info: Info[Context, None], organization_key: str) -> list[CadrePost]:
+    """The posts of an organisation, batched with every other organisation's of the request."""
+
+    async def batch(ids: Sequence[str]) -> list[list[CadrePost]]:
+        rows = await info.context.store.read(
+            post_cypher.OF_ORGANIZATIONS, {"ids": list(ids)}, scope=info.context.scope
+        )
+        found = {row["organization_id"]: row["posts"] for row in rows}
+        return [[CadrePost.from_record(p) for p in found.get(key, [])] for key in ids]
+
+    return await info.context.loader(post_cypher.OF_ORGANIZATIONS.name, batch).load(
+        organization_key
+    )

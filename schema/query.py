@@ -12,6 +12,7 @@ from schema.enterprise import Enterprise
 from schema.node import exactly_one
 from schema.organization import Organization
 from schema.people import Member
+from schema.trace import MemberTrace, OrganizationTrace, member_trace, organization_trace
 
 
 @strawberry.type
@@ -37,6 +38,27 @@ class Query:
     @strawberry.field(description="An enterprise by its USCC; null if unknown.")
     async def enterprise(self, info: Info[Context, None], uscc: str) -> Enterprise | None:
         return await Enterprise.load(info, uscc.strip().upper())
+
+    @strawberry.field(
+        description="A member's whole trajectory, from every source, dated; two round trips."
+    )
+    async def trace(
+        self,
+        info: Info[Context, None],
+        member_id: strawberry.ID | None = None,
+        member_key: str | None = None,
+    ) -> MemberTrace | None:
+        name, value = exactly_one(member_id=member_id, member_key=member_key)
+        key = Member.key_of(str(value)) if name == "member_id" else str(value)
+        return await member_trace(info, key)
+
+    @strawberry.field(description="An organisation at a glance: chain, children, posts, work.")
+    async def trace_organization(
+        self, info: Info[Context, None], id: strawberry.ID | None = None, code: str | None = None
+    ) -> OrganizationTrace | None:
+        name, value = exactly_one(id=id, code=code)
+        key = Organization.key_of(str(value)) if name == "id" else str(value)
+        return await organization_trace(info, key)
 
     @strawberry.field(description="An activity by global id or by key; null if unknown.")
     async def activity(

@@ -21,6 +21,7 @@ from graphdb.domain import (
     person,
     post,
     service,
+    trace,
     transfer,
 )
 from graphdb.falkordb_backend import FalkorStore
@@ -54,6 +55,8 @@ READS: list[tuple[Statement, dict[str, Any]]] = [
     (service.BY_IDS, {"ids": ["SVC00000001"]}),
     (transfer.BY_IDS, {"ids": ["TRF00000001"]}),
     (dues.BY_IDS, {"ids": ["DUE00000001"]}),
+    (trace.MEMBER, {"id": "P00000001", "recent": 5}),
+    (trace.ORGANIZATION, {"id": "ORG0000002", "recent": 5}),
 ]
 
 

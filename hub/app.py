@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import orjson
 import redis
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -14,24 +16,37 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
 from graphdb import GraphError
+from hub.body_limit import BodyLimit
 from hub.runtime import Runtime
 from hub.settings import Settings
-from schema import Context, schema
+from schema import Context, Limits, schema
 
 
 class HubGraphQL(GraphQL[Context, None]):
     """Strawberry's ASGI endpoint with a fresh :class:`schema.Context` per request."""
 
-    def __init__(self, runtime: Runtime, *, ide: bool) -> None:
-        super().__init__(schema, graphql_ide="graphiql" if ide else None)
+    def __init__(self, runtime: Runtime, settings: Settings) -> None:
+        super().__init__(schema, graphql_ide="graphiql" if settings.graphql_ide else None)
         self.runtime = runtime
+        self.introspection = settings.graphql_introspection
+        self.limits = Limits(
+            max_depth=settings.graphql_max_depth,
+            max_aliases=settings.graphql_max_aliases,
+            max_tokens=settings.graphql_max_tokens,
+            max_cost=settings.graphql_max_cost,
+        )
+
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
         if self.runtime.store is None:
             raise RuntimeError("the hub's store is not open")
-        return Context(store=self.runtime.store)
+        return Context(
+            store=self.runtime.store, limits=self.limits, introspection=self.introspection
+        )
 
 
 def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
@@ -67,12 +82,13 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
     async def home(_: Request) -> RedirectResponse:
         return RedirectResponse("/graphql")
 
-    graphql = HubGraphQL(hub, ide=settings.graphql_ide)
+    graphql = HubGraphQL(hub, settings)
     return Starlette(
         routes=[
             Route("/", home),
             Route("/health", health),
             Route("/graphql", graphql, methods=["GET", "POST"]),
         ],
+        middleware=[Middleware(BodyLimit, max_bytes=settings.max_request_bytes)],
         lifespan=lifespan,
     )

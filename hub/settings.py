@@ -32,4 +32,14 @@ class Settings(BaseSettings):
         description="secret key of the ID-number and phone hashes; set one in production",
     )
     graphql_ide: bool = Field(True, description="serve the GraphiQL IDE at /graphql")
+    graphql_introspection: bool = Field(True, description="answer introspection queries")
+    graphql_max_depth: int = Field(12, ge=1, description="deepest field nesting a query may have")
+    graphql_max_aliases: int = Field(50, ge=0, description="aliases one document may use")
+    graphql_max_tokens: int = Field(5_000, ge=10, description="tokens one document may have")
+    graphql_max_cost: int = Field(
+        25_000, ge=1, description="fields weighted by the page sizes of the connections above"
+    )
+    max_request_bytes: int = Field(
+        1_048_576, ge=1024, description="largest request body accepted, in bytes"
+    )
     log_level: str = Field("info", description="debug, info, warning or error")

@@ -14,6 +14,7 @@ from typing import Any, Generic, TypeVar
 from aiodataloader import DataLoader
 
 from graphdb import EVERYTHING, Record, Scope, Statement, Store
+from schema.protection import Limits
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -41,6 +42,8 @@ class Loader(Generic[K, V]):
 class Context:
     store: Store
     scope: Scope = EVERYTHING
+    limits: Limits = field(default_factory=Limits)
+    introspection: bool = True
     _loaders: dict[str, Loader[Any, Any]] = field(default_factory=dict)
 
     def loader(

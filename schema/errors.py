@@ -45,6 +45,29 @@ class ErrorCodes(SchemaExtension):
             result.errors = [coded(error) for error in result.errors]
 
 
+def document_code(error: GraphQLError) -> str:
+    """The code of an error about the document itself: syntax, limits, validation."""
+    code = (error.extensions or {}).get("code")
+    if code is not None:
+        return str(code)
+    if "more than" in error.message and "tokens" in error.message:
+        return "TOKEN_LIMIT_EXCEEDED"
+    if error.message.startswith("Syntax Error"):
+        return "GRAPHQL_PARSE_FAILED"
+    return "GRAPHQL_VALIDATION_FAILED"
+
+
+def code_in_place(errors: list[GraphQLError]) -> None:
+    """Give errors about the document their code, on the error objects themselves.
+
+    Parse and validation failures are answered before the extension hooks see a
+    result, so the schema's ``process_errors`` calls this for them.
+    """
+    for error in errors:
+        if error.original_error is None:
+            error.extensions = {**(error.extensions or {}), "code": document_code(error)}
+
+
 def coded(error: GraphQLError) -> GraphQLError:
     original = error.original_error
     if isinstance(original, HubGraphQLError):
@@ -52,7 +75,7 @@ def coded(error: GraphQLError) -> GraphQLError:
     if isinstance(original, GlobalIDValueError):
         return _with_code(error, BadGlobalId.code, str(BadGlobalId(str(original))))
     if original is None:  # syntax and validation errors: about the document, safe to show
-        return _with_code(error, "GRAPHQL_VALIDATION_FAILED", error.message)
+        return _with_code(error, document_code(error), error.message)
     correlation = uuid.uuid4().hex
     log.error("unexpected error %s in %s", correlation, error.path, exc_info=original)
     masked = _with_code(

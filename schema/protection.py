@@ -1,0 +1,190 @@
+"""Limits on what one GraphQL request may ask, checked before any resolver runs.
+
+* depth: how deeply fields nest (fragments followed);
+* aliases: how many aliased fields a document holds;
+* tokens: how long the document is, enforced by the parser itself;
+* cost: fields weighted by the page sizes above them, so that nested
+  connections multiply: ``members(first: 100) { edges { node { posts { ... } } } }``
+  costs a hundred times the posts below it.
+
+Each refusal is a GraphQL error with its own ``extensions.code`` and a message
+that names the limit and the value found.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    InlineFragmentNode,
+    IntValueNode,
+    NoSchemaIntrospectionCustomRule,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    VariableNode,
+)
+from strawberry.extensions import SchemaExtension
+
+DEFAULT_PAGE = 10  # what a connection returns when ``first`` is not given
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_depth: int = 12
+    max_aliases: int = 50
+    max_tokens: int = 5_000
+    max_cost: int = 25_000
+    max_page: int = 100
+
+
+class QueryLimits(SchemaExtension):
+    """Applies the request context's :class:`Limits`: tokens while parsing, then depth,
+    aliases and cost once the document is valid, before anything executes.
+
+    Listed after ``ValidationCache``, which validates in its own hook."""
+
+    def _limits(self) -> Limits:
+        limits = getattr(self.execution_context.context, "limits", None)
+        return limits if isinstance(limits, Limits) else Limits()
+
+    def on_operation(self) -> Iterator[None]:
+        limits = self._limits()
+        self.execution_context.parse_options["max_tokens"] = limits.max_tokens
+        yield
+
+    def on_validate(self) -> Iterator[None]:
+        limits = self._limits()
+        context = self.execution_context
+        document = context.graphql_document
+        if document is not None and not context.pre_execution_errors:
+            problems = measure(document, context.variables or {}, limits)
+            if problems:
+                context.pre_execution_errors = problems
+        yield
+
+
+class IntrospectionSwitch(SchemaExtension):
+    """With the request context's ``introspection`` off, refuses ``__schema`` and ``__type``.
+
+    Listed before ``ValidationCache``, so that the rule is part of the validation."""
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        if not getattr(context.context, "introspection", True):
+            context.validation_rules = (*context.validation_rules, NoSchemaIntrospectionCustomRule)
+        yield
+
+
+def measure(
+    document: DocumentNode, variables: Mapping[str, Any], limits: Limits
+) -> list[GraphQLError]:
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    walker = _Walker(fragments, variables, limits.max_page)
+    problems: list[GraphQLError] = []
+    for definition in document.definitions:
+        if isinstance(definition, OperationDefinitionNode):
+            walker.walk(definition.selection_set, depth=1, multiplier=1, path=())
+    if walker.deepest > limits.max_depth:
+        problems.append(
+            _refusal(
+                "DEPTH_LIMIT_EXCEEDED",
+                f"query depth {walker.deepest} is over the limit of "
+                f"{limits.max_depth}; ask for less nesting",
+            )
+        )
+    if walker.aliases > limits.max_aliases:
+        problems.append(
+            _refusal(
+                "ALIAS_LIMIT_EXCEEDED",
+                f"{walker.aliases} aliases are over the limit of "
+                f"{limits.max_aliases}; split the request",
+            )
+        )
+    if walker.cost > limits.max_cost:
+        problems.append(
+            _refusal(
+                "COST_LIMIT_EXCEEDED",
+                f"query cost {walker.cost:,} is over the limit of "
+                f"{limits.max_cost:,}; ask for smaller pages or fewer "
+                "nested connections",
+            )
+        )
+    return problems
+
+
+class _Walker:
+    def __init__(
+        self,
+        fragments: Mapping[str, FragmentDefinitionNode],
+        variables: Mapping[str, Any],
+        max_page: int,
+    ) -> None:
+        self.fragments = fragments
+        self.variables = variables
+        self.max_page = max_page
+        self.deepest = 0
+        self.aliases = 0
+        self.cost = 0
+
+    def walk(
+        self,
+        selections: SelectionSetNode | None,
+        *,
+        depth: int,
+        multiplier: int,
+        path: tuple[str, ...],
+    ) -> None:
+        if selections is None:
+            return
+        for selection in selections.selections:
+            if isinstance(selection, FieldNode):
+                self.deepest = max(self.deepest, depth)
+                self.aliases += selection.alias is not None
+                self.cost += multiplier
+                if self.cost > 10**12:  # already refused; stop counting
+                    return
+                self.walk(
+                    selection.selection_set,
+                    depth=depth + 1,
+                    multiplier=multiplier * self._page(selection),
+                    path=path,
+                )
+            elif isinstance(selection, InlineFragmentNode):
+                self.walk(selection.selection_set, depth=depth, multiplier=multiplier, path=path)
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                fragment = self.fragments.get(name)
+                if fragment is not None and name not in path:  # cycles: validation's job
+                    self.walk(
+                        fragment.selection_set,
+                        depth=depth,
+                        multiplier=multiplier,
+                        path=(*path, name),
+                    )
+
+    def _page(self, field: FieldNode) -> int:
+        for argument in field.arguments or ():
+            if argument.name.value != "first":
+                continue
+            value = argument.value
+            if isinstance(value, IntValueNode):
+                return max(1, min(int(value.value), self.max_page))
+            if isinstance(value, VariableNode):
+                given = self.variables.get(value.name.value)
+                if isinstance(given, int):
+                    return max(1, min(given, self.max_page))
+            return DEFAULT_PAGE
+        return 1
+
+
+def _refusal(code: str, message: str) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": code})

@@ -1,0 +1,133 @@
+"""GraphQL over HTTP against hostile and careless requests: a 4xx or a coded error, no 500."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx
+import pytest
+from strawberry.relay import to_base64
+
+from graphdb import Endpoint
+from hub.app import create_app
+from hub.runtime import Runtime
+from hub.settings import Settings
+
+
+@asynccontextmanager
+async def hub_client(
+    engine: Endpoint, graph: str, **overrides: Any
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The hub's app over the session's engine (reused, not owned), its runtime opened."""
+    assert engine.unix_socket is not None
+    data_dir = engine.unix_socket.rsplit("/falkordb/", 1)[0]
+    settings = Settings(graph_name=graph, data_dir=data_dir, **overrides)
+    runtime = Runtime(settings)
+    await runtime.open()
+    transport = httpx.ASGITransport(app=create_app(settings, runtime))
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://hub") as http:
+            yield http
+    finally:
+        await runtime.close()
+
+
+@pytest.fixture
+async def client(
+    engine: Endpoint, seeded_graph: str, backend: str
+) -> AsyncIterator[httpx.AsyncClient]:
+    if backend != "falkordb":
+        pytest.skip("HTTP behaviour does not depend on the backend; checked on the embedded one")
+    async with hub_client(
+        engine,
+        seeded_graph,
+        graphql_max_depth=8,
+        graphql_introspection=False,
+        max_request_bytes=100_000,
+    ) as http:
+        yield http
+
+
+def code_of(response: httpx.Response) -> str:
+    return str(response.json()["errors"][0]["extensions"]["code"])
+
+
+async def test_a_good_query_answers_json(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/graphql", json={"query": '{ organization(code: "ORG0000001") { name level } }'}
+    )
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/json")
+    assert response.json() == {"data": {"organization": {"name": "共青团广东省委员会", "level": 1}}}
+
+
+@pytest.mark.parametrize(
+    ("query", "variables", "code"),
+    [
+        ("query ($id: ID!) { node(id: $id) { id } }", {"id": "%%%"}, "BAD_GLOBAL_ID"),
+        (
+            "query ($id: ID!) { organization(id: $id) { id } }",
+            {"id": to_base64("Member", "P00000001")},
+            "BAD_GLOBAL_ID",
+        ),
+        (
+            "query { ...A } fragment A on Query { ...B } fragment B on Query { ...A }",
+            None,
+            "GRAPHQL_VALIDATION_FAILED",
+        ),
+        (
+            '{ organization(code: "x") { parent { parent { parent { parent { parent { parent '
+            "{ parent { parent { name } } } } } } } } } }",
+            None,
+            "DEPTH_LIMIT_EXCEEDED",
+        ),
+        ("{ __schema { types { name } } }", None, "GRAPHQL_VALIDATION_FAILED"),
+        ("{ organization(code: ", None, "GRAPHQL_PARSE_FAILED"),
+        ('{ organization(code: "x", id: "y") { name } }', None, "BAD_REQUEST"),
+    ],
+)
+async def test_bad_documents_get_coded_errors(
+    client: httpx.AsyncClient, query: str, variables: dict[str, Any] | None, code: str
+) -> None:
+    response = await client.post("/graphql", json={"query": query, "variables": variables})
+    assert response.status_code in (200, 400)
+    assert code_of(response) == code
+
+
+async def test_a_five_megabyte_body_is_refused(client: httpx.AsyncClient) -> None:
+    padding = " " * (5 * 1024 * 1024)
+    response = await client.post(
+        "/graphql",
+        content=f'{{"query": "{{ __typename {padding}}}"}}',
+        headers={"content-type": "application/json"},
+    )
+    assert response.status_code == 413
+    assert code_of(response) == "REQUEST_TOO_LARGE"
+
+
+async def test_transport_mistakes_are_client_errors(client: httpx.AsyncClient) -> None:
+    batch = [{"query": "{ __typename }"}] * 100
+    assert (await client.post("/graphql", json=batch)).status_code == 400
+    plain = await client.post(
+        "/graphql", content="{ __typename }", headers={"content-type": "text/plain"}
+    )
+    assert 400 <= plain.status_code < 500
+    over_get = await client.get("/graphql", params={"query": "mutation { x }"})
+    assert 400 <= over_get.status_code < 500
+    assert (await client.get("/health")).status_code == 200  # and the server is still up
+
+
+async def test_limits_come_from_settings(engine: Endpoint, seeded_graph: str, backend: str) -> None:
+    if backend != "falkordb":
+        pytest.skip("HTTP behaviour does not depend on the backend; checked on the embedded one")
+    async with hub_client(engine, seeded_graph, graphql_max_aliases=1) as http:
+        response = await http.post(
+            "/graphql",
+            json={
+                "query": '{ a: organization(code: "x") { name } '
+                'b: organization(code: "y") { name } }'
+            },
+        )
+    assert code_of(response) == "ALIAS_LIMIT_EXCEEDED"

@@ -1,0 +1,33 @@
+from graphql import parse
+
+from schema.protection import Limits, measure
+
+
+def codes(query: str, limits: Limits, variables: dict[str, object] | None = None) -> list[str]:
+    return [
+        str((e.extensions or {})["code"]) for e in measure(parse(query), variables or {}, limits)
+    ]
+
+
+def test_cost_multiplies_page_sizes_through_nested_connections() -> None:
+    nested = "{ a(first: 100) { edges { node { b(first: 100) { edges { node { name } } } } } } }"
+    assert codes(nested, Limits(max_cost=25_000)) == ["COST_LIMIT_EXCEEDED"]
+    assert codes(nested.replace("b(first: 100)", "b(first: 2)"), Limits(max_cost=25_000)) == []
+
+
+def test_page_sizes_are_read_from_variables_and_capped() -> None:
+    query = "query ($n: Int) { a(first: $n) { edges { node { name } } } }"
+    assert codes(query, Limits(max_cost=200), {"n": 50}) == []
+    assert codes(query, Limits(max_cost=200), {"n": 100_000}) == ["COST_LIMIT_EXCEEDED"]
+
+
+def test_depth_follows_fragments_and_survives_cycles() -> None:
+    query = "{ a { ...F } } fragment F on A { b { c { ...F } } }"
+    assert codes(query, Limits(max_depth=2)) == ["DEPTH_LIMIT_EXCEEDED"]
+    assert codes(query, Limits(max_depth=10)) == []
+
+
+def test_aliases_are_counted() -> None:
+    query = "{ " + " ".join(f"x{n}: a {{ name }}" for n in range(5)) + " }"
+    assert codes(query, Limits(max_aliases=4)) == ["ALIAS_LIMIT_EXCEEDED"]
+    assert codes(query, Limits(max_aliases=5)) == []

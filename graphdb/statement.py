@@ -95,3 +95,20 @@ def schema(name: str, text: str) -> Statement:
 def registered() -> list[Statement]:
     """Every statement declared so far, by name."""
     return [_registry[name] for name in sorted(_registry)]
+
+
+def read_sorted(name: str, text: str, keys: dict[str, str]) -> dict[tuple[str, str], Statement]:
+    """One read statement per sort key and direction, for lists that page with ``ORDER BY``.
+
+    ``text`` holds ``{order}`` where the sort expression goes; ``keys`` maps a sort
+    key's name to its expression. Ties are broken by whatever follows ``{order}``
+    in the text, so pages are stable.
+    """
+    return {
+        (key, direction): read(
+            f"{name}.{key}.{direction.lower()}",
+            text.replace("{order}", f"{expression} {direction}"),
+        )
+        for key, expression in keys.items()
+        for direction in ("ASC", "DESC")
+    }

@@ -109,6 +109,14 @@ def measure(
                 f"{limits.max_aliases}; split the request",
             )
         )
+    if walker.largest_page > limits.max_page:
+        problems.append(
+            _refusal(
+                "PAGE_TOO_LARGE",
+                f"first: {walker.largest_page} is over the page limit of "
+                f"{limits.max_page}; page through with after",
+            )
+        )
     if walker.cost > limits.max_cost:
         problems.append(
             _refusal(
@@ -134,6 +142,7 @@ class _Walker:
         self.deepest = 0
         self.aliases = 0
         self.cost = 0
+        self.largest_page = 0
 
     def walk(
         self,
@@ -176,12 +185,14 @@ class _Walker:
             if argument.name.value != "first":
                 continue
             value = argument.value
+            given: object = None
             if isinstance(value, IntValueNode):
-                return max(1, min(int(value.value), self.max_page))
-            if isinstance(value, VariableNode):
+                given = int(value.value)
+            elif isinstance(value, VariableNode):
                 given = self.variables.get(value.name.value)
-                if isinstance(given, int):
-                    return max(1, min(given, self.max_page))
+            if isinstance(given, int):
+                self.largest_page = max(self.largest_page, given)
+                return max(1, min(given, self.max_page))
             return DEFAULT_PAGE
         return 1
 

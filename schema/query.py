@@ -6,9 +6,21 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
+from schema import lists
 from schema.activity import Activity
+from schema.connection import Connection
 from schema.context import Context
 from schema.enterprise import Enterprise
+from schema.lists import (
+    ActivityOrder,
+    ActivityWhere,
+    EnterpriseOrder,
+    EnterpriseWhere,
+    MemberOrder,
+    MemberWhere,
+    OrganizationOrder,
+    OrganizationWhere,
+)
 from schema.node import exactly_one
 from schema.organization import Organization
 from schema.people import Member
@@ -17,6 +29,50 @@ from schema.trace import MemberTrace, OrganizationTrace, member_trace, organizat
 
 @strawberry.type
 class Query:
+    @strawberry.field(description="Members, filtered and ordered; at most 100 a page.")
+    async def members(
+        self,
+        info: Info[Context, None],
+        where: MemberWhere | None = None,
+        order_by: MemberOrder | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Member]:
+        return await lists.members(info, where, order_by, first, after)
+
+    @strawberry.field(description="Organisations, filtered and ordered; at most 100 a page.")
+    async def organizations(
+        self,
+        info: Info[Context, None],
+        where: OrganizationWhere | None = None,
+        order_by: OrganizationOrder | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Organization]:
+        return await lists.organizations(info, where, order_by, first, after)
+
+    @strawberry.field(description="Enterprises, filtered and ordered; at most 100 a page.")
+    async def enterprises(
+        self,
+        info: Info[Context, None],
+        where: EnterpriseWhere | None = None,
+        order_by: EnterpriseOrder | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Enterprise]:
+        return await lists.enterprises(info, where, order_by, first, after)
+
+    @strawberry.field(description="Activities, filtered and ordered; at most 100 a page.")
+    async def activities(
+        self,
+        info: Info[Context, None],
+        where: ActivityWhere | None = None,
+        order_by: ActivityOrder | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Activity]:
+        return await lists.activities(info, where, order_by, first, after)
+
     node: relay.Node | None = relay.node(description="Any object by its global id.")
     nodes: list[relay.Node | None] = relay.node(description="Objects by global id, in order.")
 

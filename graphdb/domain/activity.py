@@ -94,3 +94,35 @@ REGISTRATIONS_BY_IDS = cypher.read(
               activity_id: a.id} AS node
     """,
 )
+
+_FILTER = """
+    ($scope IS NULL OR $scope IN o.lineage)
+    AND ($under IS NULL OR $under IN o.lineage)
+    AND ($title IS NULL OR a.title CONTAINS $title)
+    AND ($region IS NULL OR a.region_code STARTS WITH $region)
+    AND ($status IS NULL OR a.status = $status)
+    AND ($starts_from IS NULL OR a.starts_on >= date($starts_from))
+    AND ($starts_to IS NULL OR a.starts_on <= date($starts_to))
+"""
+LIST = cypher.read_sorted(
+    "activity.list_scan",
+    f"""
+    MATCH (a:Activity)
+    WITH a
+    MATCH (a)-[:HOSTED_BY]->(o:Organization)
+    WHERE {_FILTER}
+    WITH a, o ORDER BY {{order}}, a.id SKIP $skip LIMIT $limit
+    RETURN a {{.id, .title, .platform, .starts_on, .region_code, .status, host_id: o.id}} AS node
+    """,
+    {"key": "a.id", "title": "a.title", "starts_on": "a.starts_on"},
+)
+COUNT_LIST = cypher.read(
+    "activity.count_scan",
+    f"""
+    MATCH (a:Activity)
+    WITH a
+    MATCH (a)-[:HOSTED_BY]->(o:Organization)
+    WHERE {_FILTER}
+    RETURN count(a) AS total
+    """,
+)

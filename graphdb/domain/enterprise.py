@@ -58,3 +58,40 @@ BY_USCCS = cypher.read(
               .young_employees, .cultivation_pool, id: e.uscc, area_id: t.id} AS node
     """,
 )
+
+_FILTER = """
+    ($scope IS NULL OR $scope IN t.lineage)
+    AND ($name IS NULL OR e.name CONTAINS $name)
+    AND ($region IS NULL OR e.region_code STARTS WITH $region)
+    AND ($status IS NULL OR e.status = $status)
+    AND ($industry IS NULL OR e.industry = $industry)
+    AND ($pool IS NULL OR e.cultivation_pool = $pool)
+"""
+LIST = cypher.read_sorted(
+    "enterprise.list_scan",
+    f"""
+    MATCH (e:Enterprise)
+    WITH e
+    MATCH (e)-[:IN_AREA_OF]->(t:Organization)
+    WHERE {_FILTER}
+    WITH e, t ORDER BY {{order}}, e.uscc SKIP $skip LIMIT $limit
+    RETURN e {{.uscc, .name, .industry, .region_code, .registered_on, .status, .employees,
+               .young_employees, .cultivation_pool, id: e.uscc, area_id: t.id}} AS node
+    """,
+    {
+        "key": "e.uscc",
+        "name": "e.name",
+        "registered_on": "e.registered_on",
+        "employees": "e.employees",
+    },
+)
+COUNT_LIST = cypher.read(
+    "enterprise.count_scan",
+    f"""
+    MATCH (e:Enterprise)
+    WITH e
+    MATCH (e)-[:IN_AREA_OF]->(t:Organization)
+    WHERE {_FILTER}
+    RETURN count(e) AS total
+    """,
+)

@@ -71,3 +71,31 @@ COUNT = cypher.read(
     RETURN o.level AS level, count(o) AS organizations ORDER BY level
     """,
 )
+
+_FILTER = """
+    ($scope IS NULL OR $scope IN o.lineage)
+    AND ($under IS NULL OR $under IN o.lineage)
+    AND ($name IS NULL OR o.name CONTAINS $name)
+    AND ($region IS NULL OR o.region_code STARTS WITH $region)
+    AND ($level IS NULL OR o.level = $level)
+    AND ($kind IS NULL OR o.kind = $kind)
+    AND ($field IS NULL OR o.field = $field)
+"""
+LIST = cypher.read_sorted(
+    "organization.list_scan",
+    f"""
+    MATCH (o:Organization)
+    WHERE {_FILTER}
+    WITH o ORDER BY {{order}}, o.id SKIP $skip LIMIT $limit
+    RETURN o {{.*}} AS node
+    """,
+    {"key": "o.id", "name": "o.name", "level": "o.level"},
+)
+COUNT_LIST = cypher.read(
+    "organization.count_scan",
+    f"""
+    MATCH (o:Organization)
+    WHERE {_FILTER}
+    RETURN count(o) AS total
+    """,
+)

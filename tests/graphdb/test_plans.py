@@ -25,6 +25,7 @@ from graphdb.domain import (
     transfer,
 )
 from graphdb.falkordb_backend import FalkorStore
+from graphdb.statement import registered
 
 WHOLE_GRAPH = {
     "organization.count_by_level",
@@ -38,6 +39,15 @@ WHOLE_GRAPH = {
     "service_record.count",
     "transfer.count",
     "dues_payment.count",
+}
+
+MEMBER_FILTERS = {
+    "branch": None,
+    "name": None,
+    "status": None,
+    "gender": None,
+    "joined_from": None,
+    "joined_to": None,
 }
 
 READS: list[tuple[Statement, dict[str, Any]]] = [
@@ -57,18 +67,23 @@ READS: list[tuple[Statement, dict[str, Any]]] = [
     (dues.BY_IDS, {"ids": ["DUE00000001"]}),
     (trace.MEMBER, {"id": "P00000001", "recent": 5}),
     (trace.ORGANIZATION, {"id": "ORG0000002", "recent": 5}),
+    *(
+        (statement, {**MEMBER_FILTERS, "under": "ORG0000002", "skip": 0, "limit": 10})
+        for statement in person.MEMBERS_UNDER.values()
+    ),
+    (person.COUNT_MEMBERS_UNDER, {**MEMBER_FILTERS, "under": "ORG0000002"}),
 ]
+# Lists over a whole label, for analysts: they scan that label, and nothing wider.
+SCANS = [s for s in registered() if "list_scan" in s.name or "count_scan" in s.name]
 
 
 def test_every_domain_read_is_listed_here() -> None:
-    from graphdb.statement import registered
-
     domain_reads = {
         s.name
         for s in registered()
         if s.mode == "read" and not s.name.startswith(("falkordb.", "neo4j.", "test."))
     }
-    assert domain_reads == {s.name for s, _ in READS} | WHOLE_GRAPH
+    assert domain_reads == {s.name for s, _ in READS} | WHOLE_GRAPH | {s.name for s in SCANS}
 
 
 @pytest.mark.parametrize(("statement", "params"), READS, ids=[s.name for s, _ in READS])
@@ -81,3 +96,16 @@ async def test_domain_reads_start_from_an_index(
     plan = await seeded.explain(statement, params)
     assert any("Index Scan" in step for step in plan), plan
     assert not any("Label Scan" in step or "All Node Scan" in step for step in plan), plan
+
+
+@pytest.mark.parametrize("statement", SCANS, ids=[s.name for s in SCANS])
+async def test_whole_label_lists_scan_only_their_label(
+    seeded: Any, backend: str, statement: Statement
+) -> None:
+    if backend != "falkordb":
+        pytest.skip("plans are checked on FalkorDB, whose planner needs the anchoring")
+    params = dict.fromkeys(statement.parameters - {"scope"})
+    params |= {"skip": 0, "limit": 10}
+    params = {k: v for k, v in params.items() if k in statement.parameters}
+    plan = await seeded.explain(statement, params)
+    assert not any("All Node Scan" in step for step in plan), plan

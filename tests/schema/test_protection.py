@@ -18,7 +18,8 @@ def test_cost_multiplies_page_sizes_through_nested_connections() -> None:
 def test_page_sizes_are_read_from_variables_and_capped() -> None:
     query = "query ($n: Int) { a(first: $n) { edges { node { name } } } }"
     assert codes(query, Limits(max_cost=200), {"n": 50}) == []
-    assert codes(query, Limits(max_cost=200), {"n": 100_000}) == ["COST_LIMIT_EXCEEDED"]
+    assert codes(query, Limits(max_cost=200), {"n": 100}) == ["COST_LIMIT_EXCEEDED"]
+    assert codes(query, Limits(max_cost=10**6), {"n": 100_000}) == ["PAGE_TOO_LARGE"]
 
 
 def test_depth_follows_fragments_and_survives_cycles() -> None:

@@ -186,6 +186,15 @@ class Store(Runner):
         """Put keys and indexes in force, skipping those that are; name what was applied."""
 
     @abstractmethod
+    async def search(
+        self, label: str, text: str, *, limit: int, scope: Scope = EVERYTHING
+    ) -> list[Record]:
+        """Nodes of ``label`` whose full-text fields match the words of ``text`` as prefixes.
+
+        Rows are ``{"id": key, "score": float}``, best first, within ``scope``.
+        """
+
+    @abstractmethod
     async def ping(self) -> None:
         """Raise :class:`graphdb.errors.GraphUnavailable` unless the engine answers."""
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from schema import lists
+from schema import analysis, lists
 from schema.activity import Activity
+from schema.analysis import SearchHit, SearchType, TreeNode
 from schema.connection import Connection
 from schema.context import Context
 from schema.enterprise import Enterprise
@@ -115,6 +118,29 @@ class Query:
         name, value = exactly_one(id=id, code=code)
         key = Organization.key_of(str(value)) if name == "id" else str(value)
         return await organization_trace(info, key)
+
+    @strawberry.field(
+        description="Full-text search on names and titles; words match as prefixes, best first."
+    )
+    async def search(
+        self,
+        info: Info[Context, None],
+        text: str,
+        types: list[SearchType] | None = None,
+        first: int = 10,
+    ) -> list[SearchHit]:
+        return await analysis.search(info, text, types, first)
+
+    @strawberry.field(description="An organisation and the tree below it, at most 3 levels deep.")
+    async def organization_tree(
+        self,
+        info: Info[Context, None],
+        root_code: Annotated[
+            str, strawberry.argument(name="root", description="code of the top organisation")
+        ],
+        depth: int = 1,
+    ) -> TreeNode | None:
+        return await analysis.organization_tree(info, root_code, depth)
 
     @strawberry.field(description="An activity by global id or by key; null if unknown.")
     async def activity(

@@ -99,3 +99,17 @@ COUNT_LIST = cypher.read(
     RETURN count(o) AS total
     """,
 )
+
+TREE = cypher.read(
+    "organization.tree",
+    """
+    MATCH (r:Organization {id: $root})
+    WITH r
+    WHERE $scope IS NULL OR $scope IN r.lineage
+    MATCH (d:Organization)-[:SUB_OF*0..3]->(r)
+    WITH r, d
+    WHERE size(d.lineage) - size(r.lineage) <= $depth
+    RETURN d {.*} AS node
+    ORDER BY size(d.lineage), d.id
+    """,
+)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from graphdb import statement as cypher
 from graphdb.domain import INDEXES
 from graphdb.indexes import Index
+from graphdb.search import SEARCHABLE
 from graphdb.store import Record
 
 LIST_INDEXES = cypher.read(
@@ -91,6 +92,14 @@ def present(indexes: Sequence[Record], constraints: Sequence[Record]) -> set[tup
             keys.add((str(row["type"]), str(row["label"]), str(prop)))
     return keys
 
+
+SEARCH = {
+    label: cypher.read(
+        f"falkordb.search.{label}",
+        f"CALL db.idx.fulltext.queryNodes('{label}', $text) YIELD node, score {target.tail}",
+    )
+    for label, target in SEARCHABLE.items()
+}
 
 # Declared at import so that the Cypher lint test sees every DDL statement.
 ALL_STEPS = [step for index in INDEXES for step in steps(index)]

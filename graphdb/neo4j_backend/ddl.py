@@ -5,6 +5,7 @@ from __future__ import annotations
 from graphdb import statement as cypher
 from graphdb.domain import INDEXES
 from graphdb.indexes import Index
+from graphdb.search import SEARCHABLE
 
 LIST_INDEXES = cypher.read("neo4j.list_indexes", "SHOW INDEXES YIELD name RETURN name")
 LIST_CONSTRAINTS = cypher.read("neo4j.list_constraints", "SHOW CONSTRAINTS YIELD name RETURN name")
@@ -30,6 +31,16 @@ def statement(index: Index) -> cypher.Statement:
         )
     return cypher.schema(f"neo4j.{name}", text)
 
+
+_FULLTEXT = {index.label: index.name for index in INDEXES if index.kind == "fulltext"}
+SEARCH = {
+    label: cypher.read(
+        f"neo4j.search.{label}",
+        f"CALL db.index.fulltext.queryNodes('{_FULLTEXT[label]}', $text) YIELD node, score "
+        f"{target.tail}",
+    )
+    for label, target in SEARCHABLE.items()
+}
 
 # Declared at import so that the Cypher lint test sees every DDL statement.
 ALL_STATEMENTS = [statement(index) for index in INDEXES]

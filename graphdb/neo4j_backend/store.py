@@ -21,7 +21,8 @@ import neo4j.time
 from graphdb.errors import GraphUnavailable, QueryFailed
 from graphdb.indexes import Index
 from graphdb.neo4j_backend import ddl
-from graphdb.statement import Statement
+from graphdb.search import prefix_query
+from graphdb.statement import EVERYTHING, Scope, Statement
 from graphdb.store import Params, Record, Store, Transaction
 
 T = TypeVar("T")
@@ -76,6 +77,14 @@ class Neo4jStore(Store):
                 )
             applied.append(index.name)
         return applied
+
+    async def search(
+        self, label: str, text: str, *, limit: int, scope: Scope = EVERYTHING
+    ) -> list[Record]:
+        query = prefix_query(text)
+        if query is None:
+            return []
+        return await self.read(ddl.SEARCH[label], {"text": query, "limit": limit}, scope=scope)
 
     async def ping(self) -> None:
         with self._errors("ping"):

@@ -72,6 +72,7 @@ READS: list[tuple[Statement, dict[str, Any]]] = [
         for statement in person.MEMBERS_UNDER.values()
     ),
     (person.COUNT_MEMBERS_UNDER, {**MEMBER_FILTERS, "under": "ORG0000002"}),
+    (organization.TREE, {"root": "ORG0000002", "depth": 2}),
 ]
 # Lists over a whole label, for analysts: they scan that label, and nothing wider.
 SCANS = [s for s in registered() if "list_scan" in s.name or "count_scan" in s.name]

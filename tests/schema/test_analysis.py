@@ -1,0 +1,83 @@
+"""Search and the organisation tree on the seeded province."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from connectors.synthetic import SyntheticProvince
+from graphdb import Scope, Store
+from schema import Context, schema
+
+
+async def run(store: Store, query: str, scope: Scope | None = None) -> Any:
+    context = Context(store=store) if scope is None else Context(store=store, scope=scope)
+    return await schema.execute(query, context_value=context)
+
+
+async def test_search_finds_organisations_by_name_prefix(
+    seeded: Store, province: SyntheticProvince
+) -> None:
+    result = await run(
+        seeded,
+        '{ search(text: "荔湾", types: [ORGANIZATION], first: 100) '
+        "{ score node { key ... on Organization { name } } } }",
+    )
+    assert result.errors is None, result.errors
+    names = [hit["node"]["name"] for hit in result.data["search"]]
+    expected = [org.name for org in province.tree.orgs if "荔湾区" in org.name]
+    assert names
+    assert all("荔湾" in name for name in names)
+    assert set(names) <= set(expected)
+
+
+async def test_search_spans_types_and_respects_the_scope(seeded: Store) -> None:
+    everywhere = await run(seeded, '{ search(text: "王", first: 20) { node { __typename } } }')
+    assert {hit["node"]["__typename"] for hit in everywhere.data["search"]} == {"Person"}
+    inside = await run(
+        seeded,
+        '{ search(text: "荔湾", types: [ORGANIZATION], first: 50) '
+        "{ node { ... on Organization { code } } } }",
+        scope=Scope("ORG0000003"),
+    )
+    assert inside.data["search"] == []  # 荔湾 lies under the other city
+
+
+async def test_search_text_with_query_syntax_is_only_words(seeded: Store) -> None:
+    result = await run(
+        seeded, '{ search(text: "@name:(*) | -荔湾", types: [ORGANIZATION]) { node { key } } }'
+    )
+    assert result.errors is None, result.errors
+    empty = await run(seeded, '{ search(text: "*** ---") { node { key } } }')
+    assert empty.data["search"] == []
+
+
+async def test_the_tree_below_a_city_to_depth_two(
+    seeded: Store, province: SyntheticProvince
+) -> None:
+    result = await run(
+        seeded,
+        '{ organizationTree(root: "ORG0000002", depth: 2) { '
+        "organization { code } children { organization { code } "
+        "children { organization { code level } children { organization "
+        "{ code } } } } } }",
+    )
+    assert result.errors is None, result.errors
+    tree = province.tree
+    children = {
+        o.id: [c.id for c in tree.orgs if c.parent >= 0 and tree.orgs[c.parent].id == o.id]
+        for o in tree.orgs
+    }
+    top = result.data["organizationTree"]
+    assert top["organization"]["code"] == "ORG0000002"
+    assert [c["organization"]["code"] for c in top["children"]] == children["ORG0000002"]
+    for county in top["children"]:
+        code = county["organization"]["code"]
+        assert [g["organization"]["code"] for g in county["children"]] == children[code]
+        assert all(g["children"] == [] for g in county["children"])  # depth 2 stops here
+
+
+async def test_the_tree_refuses_more_than_three_levels(seeded: Store) -> None:
+    result = await run(
+        seeded, '{ organizationTree(root: "ORG0000001", depth: 4) { organization { code } } }'
+    )
+    assert result.errors[0].extensions["code"] == "BAD_REQUEST"

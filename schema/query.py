@@ -10,7 +10,7 @@ from strawberry.types import Info
 
 from schema import analysis, lists
 from schema.activity import Activity
-from schema.analysis import SearchHit, SearchType, TreeNode
+from schema.analysis import GraphPath, Neighbor, SearchHit, SearchType, TreeNode
 from schema.connection import Connection
 from schema.context import Context
 from schema.enterprise import Enterprise
@@ -141,6 +141,25 @@ class Query:
         depth: int = 1,
     ) -> TreeNode | None:
         return await analysis.organization_tree(info, root_code, depth)
+
+    @strawberry.field(description="Nodes within 1 or 2 relationships of a node, nearest first.")
+    async def neighborhood(
+        self, info: Info[Context, None], id: strawberry.ID, hops: int = 1, first: int = 50
+    ) -> list[Neighbor]:
+        return await analysis.neighborhood(info, str(id), hops, first)
+
+    @strawberry.field(
+        description="The shortest chain of relationships, either way, between two nodes; "
+        "null if none within maxHops (at most 6)."
+    )
+    async def path(
+        self,
+        info: Info[Context, None],
+        from_id: strawberry.ID,
+        to_id: strawberry.ID,
+        max_hops: int = 4,
+    ) -> GraphPath | None:
+        return await analysis.path(info, str(from_id), str(to_id), max_hops)
 
     @strawberry.field(description="An activity by global id or by key; null if unknown.")
     async def activity(

@@ -17,6 +17,7 @@ from graphdb.domain import (
     dues,
     enterprise,
     federation,
+    graph,
     organization,
     person,
     post,
@@ -73,7 +74,14 @@ READS: list[tuple[Statement, dict[str, Any]]] = [
     ),
     (person.COUNT_MEMBERS_UNDER, {**MEMBER_FILTERS, "under": "ORG0000002"}),
     (organization.TREE, {"root": "ORG0000002", "depth": 2}),
+    *((statement, {"key": "x"}) for statement in graph.INTERNAL_ID.values()),
+    *(
+        (statement, {"key": "x", "hops": 2, "limit": 10})
+        for statement in graph.NEIGHBORHOOD.values()
+    ),
 ]
+# Seeks by internal id (NodeByIdSeek), a step of a path search.
+NEIGHBORS = graph.NEIGHBORS
 # Lists over a whole label, for analysts: they scan that label, and nothing wider.
 SCANS = [s for s in registered() if "list_scan" in s.name or "count_scan" in s.name]
 
@@ -84,7 +92,9 @@ def test_every_domain_read_is_listed_here() -> None:
         for s in registered()
         if s.mode == "read" and not s.name.startswith(("falkordb.", "neo4j.", "test."))
     }
-    assert domain_reads == {s.name for s, _ in READS} | WHOLE_GRAPH | {s.name for s in SCANS}
+    assert domain_reads == (
+        {s.name for s, _ in READS} | WHOLE_GRAPH | {s.name for s in SCANS} | {NEIGHBORS.name}
+    )
 
 
 @pytest.mark.parametrize(("statement", "params"), READS, ids=[s.name for s, _ in READS])

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar
 
 from graphdb.indexes import Index
+from graphdb.search import prefix_query
 from graphdb.statement import EVERYTHING, Provenance, Scope, Statement
 
 Record = dict[str, Any]
@@ -123,6 +124,7 @@ class Store(Runner):
     """One graph, one engine. Create with :func:`graphdb.open_store`; close when done."""
 
     backend: ClassVar[str]
+    search_statements: ClassVar[Mapping[str, Statement]]
 
     def __init__(self, address: str) -> None:
         self.address = address
@@ -185,14 +187,20 @@ class Store(Runner):
     async def apply_indexes(self, indexes: Sequence[Index]) -> list[str]:
         """Put keys and indexes in force, skipping those that are; name what was applied."""
 
-    @abstractmethod
     async def search(
         self, label: str, text: str, *, limit: int, scope: Scope = EVERYTHING
     ) -> list[Record]:
         """Nodes of ``label`` whose full-text fields match the words of ``text`` as prefixes.
 
-        Rows are ``{"id": key, "score": float}``, best first, within ``scope``.
+        Rows are ``{"id": key, "score": float}``, best first, within ``scope``;
+        each backend names its full-text statements in ``search_statements``.
         """
+        query = prefix_query(text)
+        if query is None:
+            return []
+        return await self.read(
+            self.search_statements[label], {"text": query, "limit": limit}, scope=scope
+        )
 
     @abstractmethod
     async def ping(self) -> None:

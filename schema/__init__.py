@@ -5,29 +5,11 @@ from graphql import GraphQLError
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.types import ExecutionContext
 
-from schema.activity import Activity, Registration, ServiceRecord
+from schema.catalog import NODE_TYPES
 from schema.context import Context, Loader
-from schema.enterprise import Enterprise, FederationOrg
 from schema.errors import ErrorCodes, code_in_place
-from schema.membership import DuesPayment, Transfer
-from schema.organization import CadrePost, Organization
-from schema.people import Member, Person
 from schema.protection import IntrospectionSwitch, Limits, QueryLimits
 from schema.query import Query
-
-TYPES = [
-    Organization,
-    CadrePost,
-    Person,
-    Member,
-    Enterprise,
-    FederationOrg,
-    Activity,
-    Registration,
-    ServiceRecord,
-    Transfer,
-    DuesPayment,
-]
 
 
 class HubSchema(strawberry.federation.Schema):
@@ -41,7 +23,7 @@ class HubSchema(strawberry.federation.Schema):
 # Limits and introspection are per deployment: they come with each request's Context.
 schema = HubSchema(
     query=Query,
-    types=TYPES,
+    types=NODE_TYPES,
     extensions=[
         ErrorCodes,
         IntrospectionSwitch,

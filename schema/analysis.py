@@ -104,26 +104,9 @@ FRONTIER_CAP = 20_000  # neighbours read in one step of a path search
 
 
 def _node_types() -> dict[str, type[GraphNode]]:
-    from schema.activity import Registration, ServiceRecord
-    from schema.enterprise import FederationOrg
-    from schema.membership import DuesPayment, Transfer
-    from schema.organization import CadrePost
-    from schema.people import Member
+    from schema.catalog import NODE_TYPES
 
-    types: list[type[GraphNode]] = [
-        Organization,
-        CadrePost,
-        Person,
-        Member,
-        Enterprise,
-        FederationOrg,
-        Activity,
-        Registration,
-        ServiceRecord,
-        Transfer,
-        DuesPayment,
-    ]
-    return {kind.__name__: kind for kind in types}
+    return {kind.__name__: kind for kind in NODE_TYPES}
 
 
 _LABEL_OF = {"CadrePost": "Post"}

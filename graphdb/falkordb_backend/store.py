@@ -19,8 +19,7 @@ from falkordb.asyncio import FalkorDB
 from graphdb.errors import GraphUnavailable, QueryFailed
 from graphdb.falkordb_backend import ddl
 from graphdb.indexes import Index
-from graphdb.search import prefix_query
-from graphdb.statement import EVERYTHING, Scope, Statement
+from graphdb.statement import Statement
 from graphdb.store import Params, Record, Store, Transaction, bind
 
 T = TypeVar("T")
@@ -29,6 +28,7 @@ _NO_GRAPH = "empty key"
 
 class FalkorStore(Store):
     backend = "falkordb"
+    search_statements = ddl.SEARCH
 
     def __init__(
         self,
@@ -118,14 +118,6 @@ class FalkorStore(Store):
                 present.add(step.key)
                 applied.append(step.name)
         return applied
-
-    async def search(
-        self, label: str, text: str, *, limit: int, scope: Scope = EVERYTHING
-    ) -> list[Record]:
-        query = prefix_query(text)
-        if query is None:
-            return []
-        return await self.read(ddl.SEARCH[label], {"text": query, "limit": limit}, scope=scope)
 
     async def ping(self) -> None:
         try:

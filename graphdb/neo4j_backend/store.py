@@ -21,8 +21,7 @@ import neo4j.time
 from graphdb.errors import GraphUnavailable, QueryFailed
 from graphdb.indexes import Index
 from graphdb.neo4j_backend import ddl
-from graphdb.search import prefix_query
-from graphdb.statement import EVERYTHING, Scope, Statement
+from graphdb.statement import Statement
 from graphdb.store import Params, Record, Store, Transaction
 
 T = TypeVar("T")
@@ -30,6 +29,7 @@ T = TypeVar("T")
 
 class Neo4jStore(Store):
     backend = "neo4j"
+    search_statements = ddl.SEARCH
 
     def __init__(self, uri: str, *, user: str, password: str, database: str | None) -> None:
         super().__init__(uri)
@@ -77,14 +77,6 @@ class Neo4jStore(Store):
                 )
             applied.append(index.name)
         return applied
-
-    async def search(
-        self, label: str, text: str, *, limit: int, scope: Scope = EVERYTHING
-    ) -> list[Record]:
-        query = prefix_query(text)
-        if query is None:
-            return []
-        return await self.read(ddl.SEARCH[label], {"text": query, "limit": limit}, scope=scope)
 
     async def ping(self) -> None:
         with self._errors("ping"):

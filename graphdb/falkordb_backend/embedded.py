@@ -252,6 +252,7 @@ class EmbeddedEngine:
             ) from None
         endpoint = Endpoint(process.pid, unix_socket, "127.0.0.1", port)
         deadline = time.monotonic() + _START_TIMEOUT_S
+        logged = self._log_size()
         while time.monotonic() < deadline:
             if process.poll() is not None:
                 raise EngineStartError(
@@ -260,18 +261,20 @@ class EmbeddedEngine:
                 )
             try:
                 endpoint.client().ping()
-            except redis.BusyLoadingError:
-                # Loading its data: a province takes minutes, and that is progress.
-                deadline = time.monotonic() + _START_TIMEOUT_S
             except (redis.RedisError, OSError):
-                pass
+                # Loading a province's data takes minutes and may hold up even PING while
+                # the indexes are rebuilt; as long as the engine logs progress, wait on.
+                if self._log_size() != logged:
+                    logged = self._log_size()
+                    deadline = time.monotonic() + _START_TIMEOUT_S
             else:
                 self._process = process
                 return endpoint
             time.sleep(0.05)
         process.kill()
         raise EngineStartError(
-            f"the embedded engine did not answer for {_START_TIMEOUT_S:.0f} s; see {self.log_file}"
+            f"the embedded engine did not answer, nor log progress, for {_START_TIMEOUT_S:.0f} s; "
+            f"see {self.log_file}"
         )
 
     def _last_log_line(self) -> str:

@@ -81,3 +81,9 @@ async def test_the_tree_refuses_more_than_three_levels(seeded: Store) -> None:
         seeded, '{ organizationTree(root: "ORG0000001", depth: 4) { organization { code } } }'
     )
     assert result.errors[0].extensions["code"] == "BAD_REQUEST"
+
+
+async def test_an_unknown_type_in_search_is_a_validation_error(seeded: Store) -> None:
+    result = await run(seeded, '{ search(text: "x", types: [MEMBERSHIP_CARD]) { score } }')
+    assert result.errors[0].extensions["code"] == "GRAPHQL_VALIDATION_FAILED"
+    assert "MEMBERSHIP_CARD" in result.errors[0].message

@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from connectors.synthetic import SyntheticProvince
 from graphdb import Scope, Store
-from schema import Context, schema
-
-
-async def run(store: Store, query: str, scope: Scope | None = None) -> Any:
-    context = Context(store=store) if scope is None else Context(store=store, scope=scope)
-    return await schema.execute(query, context_value=context)
+from schema.testing import ask_result
 
 
 async def test_search_finds_organisations_by_name_prefix(
     seeded: Store, province: SyntheticProvince
 ) -> None:
-    result = await run(
+    result, _ = await ask_result(
         seeded,
         '{ search(text: "荔湾", types: [ORGANIZATION], first: 100) '
         "{ score node { key ... on Organization { name } } } }",
@@ -31,9 +24,11 @@ async def test_search_finds_organisations_by_name_prefix(
 
 
 async def test_search_spans_types_and_respects_the_scope(seeded: Store) -> None:
-    everywhere = await run(seeded, '{ search(text: "王", first: 20) { node { __typename } } }')
+    everywhere, _ = await ask_result(
+        seeded, '{ search(text: "王", first: 20) { node { __typename } } }'
+    )
     assert {hit["node"]["__typename"] for hit in everywhere.data["search"]} == {"Person"}
-    inside = await run(
+    inside, _ = await ask_result(
         seeded,
         '{ search(text: "荔湾", types: [ORGANIZATION], first: 50) '
         "{ node { ... on Organization { code } } } }",
@@ -43,18 +38,18 @@ async def test_search_spans_types_and_respects_the_scope(seeded: Store) -> None:
 
 
 async def test_search_text_with_query_syntax_is_only_words(seeded: Store) -> None:
-    result = await run(
+    result, _ = await ask_result(
         seeded, '{ search(text: "@name:(*) | -荔湾", types: [ORGANIZATION]) { node { key } } }'
     )
     assert result.errors is None, result.errors
-    empty = await run(seeded, '{ search(text: "*** ---") { node { key } } }')
+    empty, _ = await ask_result(seeded, '{ search(text: "*** ---") { node { key } } }')
     assert empty.data["search"] == []
 
 
 async def test_the_tree_below_a_city_to_depth_two(
     seeded: Store, province: SyntheticProvince
 ) -> None:
-    result = await run(
+    result, _ = await ask_result(
         seeded,
         '{ organizationTree(root: "ORG0000002", depth: 2) { '
         "organization { code } children { organization { code } "
@@ -77,13 +72,15 @@ async def test_the_tree_below_a_city_to_depth_two(
 
 
 async def test_the_tree_refuses_more_than_three_levels(seeded: Store) -> None:
-    result = await run(
+    result, _ = await ask_result(
         seeded, '{ organizationTree(root: "ORG0000001", depth: 4) { organization { code } } }'
     )
     assert result.errors[0].extensions["code"] == "BAD_REQUEST"
 
 
 async def test_an_unknown_type_in_search_is_a_validation_error(seeded: Store) -> None:
-    result = await run(seeded, '{ search(text: "x", types: [MEMBERSHIP_CARD]) { score } }')
+    result, _ = await ask_result(
+        seeded, '{ search(text: "x", types: [MEMBERSHIP_CARD]) { score } }'
+    )
     assert result.errors[0].extensions["code"] == "GRAPHQL_VALIDATION_FAILED"
     assert "MEMBERSHIP_CARD" in result.errors[0].message

@@ -3,19 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
 
 from connectors.synthetic import AS_OF, SyntheticProvince
 from graphdb import Store
-from schema import Context, schema
-
-
-async def run(store: Store, query: str, **variables: Any) -> tuple[Any, int]:
-    with store.round_trips.measure() as calls:
-        result = await schema.execute(
-            query, variable_values=variables, context_value=Context(store=store)
-        )
-    return result, calls.calls
+from schema.testing import ask_result
 
 
 def lineage_of(province: SyntheticProvince) -> dict[str, list[str]]:
@@ -38,7 +29,7 @@ async def test_a_hundred_members_with_branch_and_parent_cost_three_round_trips(
         "{ members(first: 100) { edges { node { key branch { parent { name } } } } "
         "pageInfo { hasNextPage } } }"
     )
-    result, calls = await run(seeded, query)
+    result, calls = await ask_result(seeded, query)
     assert result.errors is None, result.errors
     edges = result.data["members"]["edges"]
     assert len(edges) == 100
@@ -64,8 +55,10 @@ async def test_members_under_an_organisation_page_in_order(
       }
     }
     """
-    first, _ = await run(seeded, query)
-    second, _ = await run(seeded, query, after=first.data["members"]["pageInfo"]["endCursor"])
+    first, _ = await ask_result(seeded, query)
+    second, _ = await ask_result(
+        seeded, query, after=first.data["members"]["pageInfo"]["endCursor"]
+    )
     seen = [
         (e["node"]["name"], e["node"]["key"])
         for page in (first, second)
@@ -88,7 +81,7 @@ async def test_organizations_enterprises_and_activities_filter_and_count(
       upcoming: activities(where: {startsFrom: "2026-07-01"}) { totalCount }
     }
     """
-    result, _ = await run(seeded, query)
+    result, _ = await ask_result(seeded, query)
     assert result.errors is None, result.errors
     levels = Counter((o.level, o.region.code[:4]) for o in province.tree.orgs)
     assert result.data["branches"]["totalCount"] == levels[(5, "4402")]
@@ -101,8 +94,8 @@ async def test_organizations_enterprises_and_activities_filter_and_count(
 
 
 async def test_oversized_pages_and_foreign_cursors_are_refused(seeded: Store) -> None:
-    result, calls = await run(seeded, "{ members(first: 100000) { totalCount } }")
+    result, calls = await ask_result(seeded, "{ members(first: 100000) { totalCount } }")
     assert result.errors[0].extensions["code"] == "PAGE_TOO_LARGE"
     assert calls == 0
-    result, _ = await run(seeded, '{ members(after: "bm90LWEtY3Vyc29y") { totalCount } }')
+    result, _ = await ask_result(seeded, '{ members(after: "bm90LWEtY3Vyc29y") { totalCount } }')
     assert result.errors[0].extensions["code"] == "BAD_CURSOR"

@@ -3,23 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from strawberry.relay import to_base64
 
 from connectors.synthetic import SyntheticProvince
 from graphdb import EmbeddedEngine, Store, connect, parse_graph_url
-from schema import Context, schema
+from schema import schema
+from schema.testing import ask_result
 
 ROOT = Path(__file__).parents[2]
-
-
-async def execute(store: Store, query: str, **variables: Any) -> tuple[Any, int]:
-    with store.round_trips.measure() as calls:
-        result = await schema.execute(
-            query, variable_values=variables, context_value=Context(store=store)
-        )
-    return result, calls.calls
 
 
 def examples(province: SyntheticProvince) -> dict[str, str]:
@@ -49,7 +41,7 @@ async def test_every_type_is_a_node_loaded_in_one_round_trip_per_type(
       nodes(ids: $ids) { __typename id ... on SourceRecord { key } }
     }
     """
-    result, calls = await execute(seeded, query, ids=ids)
+    result, calls = await ask_result(seeded, query, ids=ids)
     assert result.errors is None, result.errors
     found = [(node["__typename"], node["key"], node["id"]) for node in result.data["nodes"]]
     assert found == [(t, k, to_base64(t, k)) for t, k in keys.items()] * 2
@@ -67,7 +59,7 @@ async def test_node_fields_come_from_the_graph(seeded: Store, province: Syntheti
       d: node(id: $d) { ... on DuesPayment { month amountFen member { key } } }
     }
     """
-    result, _ = await execute(
+    result, _ = await ask_result(
         seeded,
         query,
         t=to_base64("Transfer", transfer["id"]),
@@ -101,7 +93,7 @@ async def test_lookups_by_key_and_by_global_id_agree(
       activity(key: "ACT0000001") { title host { code } }
     }
     """
-    result, _ = await execute(
+    result, _ = await ask_result(
         seeded, query, id=to_base64("Organization", "ORG0000002"), uscc=enterprise["uscc"].lower()
     )
     assert result.errors is None, result.errors
@@ -116,24 +108,24 @@ async def test_bad_ids_get_a_code_not_a_crash(seeded: Store) -> None:
     query ($id: ID!) { node(id: $id) { id } }
     """
     for bad in ("not-base64!", to_base64("Organization", "x")[:-2] + "@@"):
-        result, _ = await execute(seeded, query, id=bad)
+        result, _ = await ask_result(seeded, query, id=bad)
         assert result.errors[0].extensions["code"] == "BAD_GLOBAL_ID"
     wrong_type = to_base64("Member", "P00000001")
-    result, _ = await execute(
+    result, _ = await ask_result(
         seeded, "query ($id: ID!) { organization(id: $id) { name } }", id=wrong_type
     )
     assert result.errors[0].extensions["code"] == "BAD_GLOBAL_ID"
     assert "not of a Organization" in result.errors[0].message
-    result, _ = await execute(seeded, '{ organization(id: "x", code: "y") { name } }')
+    result, _ = await ask_result(seeded, '{ organization(id: "x", code: "y") { name } }')
     assert result.errors[0].extensions["code"] == "BAD_REQUEST"
-    result, _ = await execute(seeded, "{ organization { nosuchfield } }")
+    result, _ = await ask_result(seeded, "{ organization { nosuchfield } }")
     assert result.errors[0].extensions["code"] == "GRAPHQL_VALIDATION_FAILED"
 
 
 async def test_unexpected_failures_are_masked_with_a_correlation_id(tmp_path: Path) -> None:
     with EmbeddedEngine(tmp_path) as endpoint:
         store = connect(parse_graph_url("embedded"), graph="gone", embedded=endpoint)
-    result, _ = await execute(store, '{ organization(code: "ORG0000001") { name } }')
+    result, _ = await ask_result(store, '{ organization(code: "ORG0000001") { name } }')
     await store.close()
     (error,) = result.errors
     assert error.extensions["code"] == "INTERNAL_SERVER_ERROR"
@@ -162,7 +154,7 @@ async def test_federation_entities_batch_per_type(
       }
     }
     """
-    result, calls = await execute(seeded, query, r=representations)
+    result, calls = await ask_result(seeded, query, r=representations)
     assert result.errors is None, result.errors
     entities = result.data["_entities"]
     assert [e["key"] for e in entities[:20]] == members
@@ -172,7 +164,7 @@ async def test_federation_entities_batch_per_type(
 
 
 async def test_the_subgraph_sdl_declares_the_keys(seeded: Store) -> None:
-    result, _ = await execute(seeded, "{ _service { sdl } }")
+    result, _ = await ask_result(seeded, "{ _service { sdl } }")
     sdl = result.data["_service"]["sdl"]
     for declaration in (
         'type Organization implements SourceRecord & Node @key(fields: "id")',

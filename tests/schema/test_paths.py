@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict, deque
-from typing import Any
 
 from strawberry.relay import to_base64
 
 from connectors.synthetic import SyntheticProvince
-from graphdb import Scope, Store
-from schema import Context, schema
+from graphdb import Store
+from schema.testing import ask
 
 Node = tuple[str, str]  # (GraphQL type, key)
 
@@ -75,17 +74,10 @@ def distances(near: dict[Node, set[Node]], start: Node, limit: int) -> dict[Node
     return seen
 
 
-async def run(store: Store, query: str, scope: Scope | None = None, **variables: Any) -> Any:
-    context = Context(store=store) if scope is None else Context(store=store, scope=scope)
-    result = await schema.execute(query, variable_values=variables, context_value=context)
-    assert result.errors is None, result.errors
-    return result.data
-
-
 async def test_neighborhood_of_a_member(seeded: Store, province: SyntheticProvince) -> None:
     start: Node = ("Member", "P00000001")
     expected = {n: d for n, d in distances(adjacency(province), start, 1).items() if d == 1}
-    data = await run(
+    data, _ = await ask(
         seeded,
         "query ($id: ID!) { neighborhood(id: $id, hops: 1, first: 100) "
         "{ distance node { __typename key } } }",
@@ -103,7 +95,7 @@ async def test_path_between_members_is_a_shortest_one(
     near = adjacency(province)
     start, end = ("Member", "P00000001"), ("Member", "P00000300")
     shortest = distances(near, start, 6)[end]
-    data = await run(
+    data, _ = await ask(
         seeded,
         "query ($a: ID!, $b: ID!) { path(fromId: $a, toId: $b, maxHops: 6) "
         "{ length relationships nodes { __typename key } } }",
@@ -118,7 +110,7 @@ async def test_path_between_members_is_a_shortest_one(
 
 
 async def test_no_path_within_the_hops_is_null(seeded: Store) -> None:
-    data = await run(
+    data, _ = await ask(
         seeded,
         "query ($a: ID!, $b: ID!) { path(fromId: $a, toId: $b, maxHops: 1) { length } }",
         a=to_base64("Member", "P00000001"),

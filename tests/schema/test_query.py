@@ -2,23 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from connectors.synthetic import SyntheticProvince
 from graphdb import Scope, Store
-from schema import Context, schema
-
-
-async def run(
-    store: Store, query: str, scope: Scope | None = None, **variables: Any
-) -> tuple[dict[str, Any], int]:
-    context = Context(store=store) if scope is None else Context(store=store, scope=scope)
-    with store.round_trips.measure() as calls:
-        result = await schema.execute(query, variable_values=variables, context_value=context)
-    assert result.errors is None, result.errors
-    assert result.data is not None
-    return result.data, calls.calls
-
+from schema import schema
+from schema.testing import ask
 
 MEMBER = """
 query ($key: String!) {
@@ -34,7 +21,7 @@ async def test_member_with_branch_and_chain_to_the_root(
     seeded: Store, province: SyntheticProvince
 ) -> None:
     row = next(province.members())
-    data, calls = await run(seeded, MEMBER, key=row["id"])
+    data, calls = await ask(seeded, MEMBER, key=row["id"])
     member = data["member"]
     assert member["name"] == row["props"]["name"]
     assert member["idNumberMasked"] == row["props"]["id_number_masked"]
@@ -57,7 +44,7 @@ async def test_organization_with_parent_and_children(
       }
     }
     """
-    data, calls = await run(seeded, query, code="ORG0000002")
+    data, calls = await ask(seeded, query, code="ORG0000002")
     city = data["organization"]
     tree = province.tree
     expected = sorted(
@@ -78,13 +65,13 @@ async def test_many_members_cost_one_round_trip_per_level(
         f'm{n}: member(key: "{id_}") {{ branch {{ parent {{ name }} }} }}'
         for n, id_ in enumerate(ids)
     )
-    data, calls = await run(seeded, f"{{ {fields} }}")
+    data, calls = await ask(seeded, f"{{ {fields} }}")
     assert all(data[f"m{n}"]["branch"]["parent"]["name"] for n in range(len(ids)))
     assert calls == 3
 
 
 async def test_unknown_ids_are_null(seeded: Store) -> None:
-    data, _ = await run(
+    data, _ = await ask(
         seeded, '{ member(key: "P99999999") { id } organization(code: "x") { id } }'
     )
     assert data == {"member": None, "organization": None}
@@ -94,9 +81,9 @@ async def test_a_scope_hides_what_lies_outside_the_subtree(
     seeded: Store, province: SyntheticProvince
 ) -> None:
     row = next(province.members())
-    data, _ = await run(seeded, MEMBER, scope=Scope("ORG0000003"), key=row["id"])
+    data, _ = await ask(seeded, MEMBER, scope=Scope("ORG0000003"), key=row["id"])
     assert data["member"] is None  # the first member's branch is under the other city
-    data, _ = await run(seeded, MEMBER, scope=Scope("ORG0000002"), key=row["id"])
+    data, _ = await ask(seeded, MEMBER, scope=Scope("ORG0000002"), key=row["id"])
     assert [org["level"] for org in data["member"]["branch"]["parentChain"]] == [4, 3, 2]
 
 

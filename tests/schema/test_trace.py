@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
 
 from connectors.synthetic import SyntheticProvince
 from graphdb import Scope, Store
-from schema import Context, schema
+from schema.testing import ask
 
 TRACE = """
 query ($key: String!) {
@@ -26,17 +25,6 @@ query ($key: String!) {
 """
 
 
-async def run(
-    store: Store, query: str, scope: Scope | None = None, **variables: Any
-) -> tuple[dict[str, Any], int]:
-    context = Context(store=store) if scope is None else Context(store=store, scope=scope)
-    with store.round_trips.measure() as calls:
-        result = await schema.execute(query, variable_values=variables, context_value=context)
-    assert result.errors is None, result.errors
-    assert result.data is not None
-    return result.data, calls.calls
-
-
 def busiest_member(province: SyntheticProvince) -> str:
     """A member who holds a post, has transferred and paid dues: the richest trace."""
     holders = {a["person_id"] for a in province.appointments()}
@@ -48,7 +36,7 @@ async def test_trace_matches_every_source_in_two_round_trips(
     seeded: Store, province: SyntheticProvince
 ) -> None:
     key = busiest_member(province)
-    data, calls = await run(seeded, TRACE, key=key)
+    data, calls = await ask(seeded, TRACE, key=key)
     trace = data["trace"]
     member = next(row for row in province.members() if row["id"] == key)
     assert trace["member"]["key"] == key
@@ -85,7 +73,7 @@ async def test_trace_matches_every_source_in_two_round_trips(
 
 async def test_trace_outside_the_scope_is_null(seeded: Store, province: SyntheticProvince) -> None:
     key = next(province.members())["id"]  # under the first city
-    data, _ = await run(seeded, TRACE, scope=Scope("ORG0000003"), key=key)
+    data, _ = await ask(seeded, TRACE, scope=Scope("ORG0000003"), key=key)
     assert data["trace"] is None
 
 
@@ -103,7 +91,7 @@ async def test_trace_organization_counts_its_children(
       }
     }
     """
-    data, calls = await run(seeded, query, code="ORG0000002")
+    data, calls = await ask(seeded, query, code="ORG0000002")
     got = data["traceOrganization"]
     tree = province.tree
     parent_of = {org.id: tree.orgs[org.parent].id if org.parent >= 0 else None for org in tree.orgs}

@@ -12,7 +12,7 @@ from strawberry.types import Info
 
 from graphdb import Record, Statement
 from schema.context import Context
-from schema.errors import BadGlobalId
+from schema.errors import BadGlobalId, HubGraphQLError
 
 
 @strawberry.interface(
@@ -70,8 +70,6 @@ class GraphNode(relay.Node):
 
 
 def exactly_one(**arguments: Any) -> tuple[str, Any]:
-    from schema.errors import HubGraphQLError
-
     given = [(name, value) for name, value in arguments.items() if value is not None]
     if len(given) != 1:
         raise HubGraphQLError(f"pass exactly one of {', '.join(arguments)}")

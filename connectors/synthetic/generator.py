@@ -116,6 +116,7 @@ class SyntheticProvince:
         self._tree: _Tree | None = None
         self._member_branch: array[int] | None = None
         self._enterprise_counties: list[Region] | None = None
+        self._post_plan: list[dict[str, Any]] | None = None
 
     # -- streams -------------------------------------------------------------
 
@@ -196,7 +197,7 @@ class SyntheticProvince:
 
     def posts(self) -> Iterator[Row]:
         """Posts of every organisation; vacant ones carry ``vacant_since``."""
-        for post in self._post_plan():
+        for post in self.post_plan:
             yield {
                 "id": post["id"],
                 "organization_id": post["organization_id"],
@@ -205,7 +206,7 @@ class SyntheticProvince:
             }
 
     def appointments(self) -> Iterator[Row]:
-        for post in self._post_plan():
+        for post in self.post_plan:
             if post["holder"] is not None:
                 yield {"post_id": post["id"], "person_id": post["holder"], "since": post["since"]}
 
@@ -465,8 +466,14 @@ class SyntheticProvince:
             self._enterprise_counties = rng.choices(counties, k=self.scale.enterprises)
         return self._enterprise_counties
 
-    def _post_plan(self) -> Iterator[dict[str, Any]]:
-        """Every post with its holder, decided once per call from the same seed."""
+    @property
+    def post_plan(self) -> list[dict[str, Any]]:
+        """Every post with its holder: decided once, shared by ``posts`` and ``appointments``."""
+        if self._post_plan is None:
+            self._post_plan = list(self._plan_posts())
+        return self._post_plan
+
+    def _plan_posts(self) -> Iterator[dict[str, Any]]:
         scale = self.scale
         rng = self._rng("posts")
         orgs, branches = self.tree.orgs, self.tree.branches

@@ -113,54 +113,44 @@ _MEMBER_FILTER = """
 _MEMBER_NODE = """m {.id, .name, .gender, .birth_date, .id_number_masked, .phone_masked,
                   .status, .joined_on, branch_id: b.id} AS node"""
 MEMBER_ORDER = {"key": "m.id", "name": "m.name", "joined_on": "m.joined_on"}
-
-# Members under one organisation: anchored on it, walking down the tree.
-MEMBERS_UNDER = cypher.read_sorted(
-    "member.list_under",
-    f"""
+_UNDER = f"""
     MATCH (u:Organization {{id: $under}})
     WITH u
     MATCH (b:Organization)-[:SUB_OF*0..4]->(u)
     WITH b
     MATCH (m:Member)-[:MEMBER_OF]->(b)
     WHERE {_MEMBER_FILTER}
-    WITH m, b ORDER BY {{order}}, m.id SKIP $skip LIMIT $limit
+"""
+_SCAN = f"""
+    MATCH (m:Member)
+    WITH m
+    MATCH (m)-[:MEMBER_OF]->(b:Organization)
+    WHERE {_MEMBER_FILTER}
+"""
+
+# Members under one organisation: anchored on it, walking down the tree.
+MEMBERS_UNDER = cypher.read_sorted(
+    "member.list_under",
+    f"""{_UNDER}    WITH m, b ORDER BY {{order}}, m.id SKIP $skip LIMIT $limit
     RETURN {_MEMBER_NODE}
     """,
     MEMBER_ORDER,
 )
 COUNT_MEMBERS_UNDER = cypher.read(
     "member.count_under",
-    f"""
-    MATCH (u:Organization {{id: $under}})
-    WITH u
-    MATCH (b:Organization)-[:SUB_OF*0..4]->(u)
-    WITH b
-    MATCH (m:Member)-[:MEMBER_OF]->(b)
-    WHERE {_MEMBER_FILTER}
-    RETURN count(m) AS total
+    f"""{_UNDER}    RETURN count(m) AS total
     """,
 )
 # Members anywhere: a scan of the label, for analysts; front ends page under an organisation.
 MEMBERS_SCAN = cypher.read_sorted(
     "member.list_scan",
-    f"""
-    MATCH (m:Member)
-    WITH m
-    MATCH (m)-[:MEMBER_OF]->(b:Organization)
-    WHERE {_MEMBER_FILTER}
-    WITH m, b ORDER BY {{order}}, m.id SKIP $skip LIMIT $limit
+    f"""{_SCAN}    WITH m, b ORDER BY {{order}}, m.id SKIP $skip LIMIT $limit
     RETURN {_MEMBER_NODE}
     """,
     MEMBER_ORDER,
 )
 COUNT_MEMBERS_SCAN = cypher.read(
     "member.count_scan",
-    f"""
-    MATCH (m:Member)
-    WITH m
-    MATCH (m)-[:MEMBER_OF]->(b:Organization)
-    WHERE {_MEMBER_FILTER}
-    RETURN count(m) AS total
+    f"""{_SCAN}    RETURN count(m) AS total
     """,
 )

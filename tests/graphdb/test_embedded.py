@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import subprocess
@@ -37,6 +38,24 @@ def wait_gone(pid: int, seconds: float = 10.0) -> bool:
             return True
         time.sleep(0.05)
     return False
+
+
+def crash_owner(script: str, data_dir: Path) -> str:
+    """Run ``script`` in a process that kills itself with SIGKILL; return what it printed."""
+    owner = subprocess.run(
+        [sys.executable, "-c", script, str(data_dir)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert owner.returncode == -signal.SIGKILL, owner.stderr
+    return owner.stdout
+
+
+def engine_pid(data_dir: Path) -> int:
+    pid: int = json.loads((data_dir / "falkordb" / "engine.json").read_text())["pid"]
+    return pid
 
 
 async def write_root(endpoint: Endpoint) -> None:
@@ -79,16 +98,8 @@ def test_data_survives_a_crashed_hub(tmp_path: Path) -> None:
         "asyncio.run(write())\n"
         "os.kill(os.getpid(), 9)\n"
     )
-    crashed = subprocess.run(
-        [sys.executable, "-c", script, str(tmp_path)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert crashed.returncode == -signal.SIGKILL, crashed.stderr
-    state = (tmp_path / "falkordb" / "engine.json").read_text()
-    assert wait_gone(int(state.split('"pid": ')[1].split(",")[0]))
+    crash_owner(script, tmp_path)
+    assert wait_gone(engine_pid(tmp_path))
     with EmbeddedEngine(tmp_path) as again:
         assert asyncio.run(read_root(again)) == ["root"]
 
@@ -123,16 +134,8 @@ def test_a_crashed_owner_leaves_no_orphan(tmp_path: Path) -> None:
         "print(endpoint.pid, flush=True)\n"
         "os.kill(os.getpid(), 9)\n"
     )
-    owner = subprocess.run(
-        [sys.executable, "-c", script, str(tmp_path)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert owner.returncode == -signal.SIGKILL
-    engine_pid = int(owner.stdout.split()[0])
-    assert wait_gone(engine_pid), "the engine outlived the process that started it"
+    started = int(crash_owner(script, tmp_path).split()[0])
+    assert wait_gone(started), "the engine outlived the process that started it"
 
 
 def test_an_unusable_data_dir_is_a_clear_error(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -69,8 +70,7 @@ def test_the_demo_answers_graphql_over_http(
     ide = httpx.get(f"{base}/graphql", headers={"accept": "text/html"})
     assert "graphiql" in ide.text.lower()
 
-    state = (data_dir / "falkordb" / "engine.json").read_text()
-    engine_pid = int(state.split('"pid": ')[1].split(",")[0])
+    engine_pid = json.loads((data_dir / "falkordb" / "engine.json").read_text())["pid"]
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=30) in (0, 130)
     time.sleep(0.2)

@@ -7,9 +7,14 @@ For random members (and random grassroots committees), in the same run:
 * **hub**: the GraphQL query over HTTP to ``hub serve`` (a separate process, with
   its parser and validation caches on);
 * **(a) store**: the same Cypher through the store, no GraphQL: the trace
-  statement, then the organisations it names in one batch, as the hub does;
+  statement, which also brings every organisation the trace names;
 * **(b) bare**: a bare Starlette endpoint (``bench/bare.py``) answering with the
   hub's own JSON for that id: the cost of HTTP and JSON alone.
+
+The three are interleaved, sample by sample, so that a slow spell of the
+machine touches them alike. HTTP requests go through :class:`Http`, a minimal
+keep-alive HTTP/1.1 client: httpx spends 1 to 2 ms of its own per request,
+more than the hub's whole HTTP layer, and would measure the client.
 
 Prints p50/p99 of each and the ratio hub / (a) (goal: p50 within 2x).
 """
@@ -32,7 +37,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-import httpx
+import orjson
 
 from connectors import IdentityHasher
 from connectors.synthetic import SCALES, SyntheticProvince, seed
@@ -68,6 +73,51 @@ def spawn(command: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
     )
 
 
+class Http:
+    """One keep-alive HTTP/1.1 connection; answers must carry a content-length."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self._streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
+
+    async def request(self, method: str, path: str, body: bytes = b"") -> bytes:
+        if self._streams is None:
+            self._streams = await asyncio.open_connection("127.0.0.1", self.port)
+        reader, writer = self._streams
+        writer.write(
+            f"{method} {path} HTTP/1.1\r\nhost: 127.0.0.1\r\n"
+            f"content-type: application/json\r\ncontent-length: {len(body)}\r\n\r\n".encode()
+            + body
+        )
+        head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
+        if not head[0].startswith("HTTP/1.1 200"):
+            raise RuntimeError(f"{method} {path}: {head[0]}")
+        length = next(
+            int(line.partition(":")[2])
+            for line in head
+            if line.lower().startswith("content-length")
+        )
+        return await reader.readexactly(length)
+
+    async def close(self) -> None:
+        if self._streams is not None:
+            self._streams[1].close()
+            self._streams = None
+
+
+async def ready(http: Http, path: str, minutes: float = 5) -> None:
+    """Wait until a server answers ``path`` with 200 (a large graph takes a while to load)."""
+    deadline = time.monotonic() + minutes * 60
+    while time.monotonic() < deadline:
+        try:
+            await http.request("GET", path)
+            return
+        except (OSError, RuntimeError, asyncio.IncompleteReadError):
+            await http.close()
+            await asyncio.sleep(0.2)
+    raise RuntimeError(f"no answer on {path} after {minutes} minutes")
+
+
 def percentiles(timings: list[float]) -> dict[str, float]:
     ordered = sorted(timings)
     return {
@@ -76,33 +126,28 @@ def percentiles(timings: list[float]) -> dict[str, float]:
     }
 
 
-async def timed(samples: list[str], call: Callable[[str], Awaitable[Any]]) -> list[float]:
+async def interleaved(
+    samples: list[str], calls: dict[str, Callable[[str], Awaitable[Any]]]
+) -> dict[str, dict[str, float]]:
+    """Each call on each sample in turn, after a warm-up; p50/p99 per call."""
     for key in samples[:20]:  # warm caches and connections
-        await call(key)
-    timings = []
+        for call in calls.values():
+            await call(key)
+    timings: dict[str, list[float]] = {name: [] for name in calls}
     for key in samples:
-        started = time.perf_counter()
-        await call(key)
-        timings.append((time.perf_counter() - started) * 1000)
-    return timings
+        for name, call in calls.items():
+            started = time.perf_counter()
+            await call(key)
+            timings[name].append((time.perf_counter() - started) * 1000)
+    return {name: percentiles(found) for name, found in timings.items()}
 
 
 async def store_trace(store: Store, key: str) -> None:
-    rows = await store.read(trace.MEMBER, {"id": key, "recent": 20})
-    row = rows[0]
-    ids = [
-        *row["lineage"],
-        *(p["organization_id"] for p in row["posts"]),
-        *(t[end] for t in row["transfers"] for end in ("from_id", "to_id")),
-    ]
-    await store.read(organization.BY_IDS, {"ids": list(dict.fromkeys(ids))})
+    await store.read(trace.MEMBER, {"id": key, "recent": 20})
 
 
 async def store_trace_org(store: Store, key: str) -> None:
-    rows = await store.read(trace.ORGANIZATION, {"id": key, "recent": 20})
-    row = rows[0]
-    ids = [*row["lineage"], *(c["id"] for c in row["children"])]
-    await store.read(organization.BY_IDS, {"ids": list(dict.fromkeys(ids))})
+    await store.read(trace.ORGANIZATION, {"id": key, "recent": 20})
 
 
 async def main() -> None:
@@ -138,69 +183,42 @@ async def main() -> None:
     hub = spawn([sys.executable, "-m", "hub", "serve", "--port", str(hub_port)], env)
     answers = Path(tempfile.mkdtemp()) / "answers.json"
     bare: subprocess.Popen[bytes] | None = None
+    served, plain = Http(hub_port), Http(bare_port)
     try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{hub_port}", timeout=60) as client:
-            for _ in range(600):
-                try:
-                    if (await client.get("/health")).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    await asyncio.sleep(0.1)
+        await ready(served, "/health")
 
-            async def hub_trace(key: str) -> Any:
-                response = await client.post(
-                    "/graphql", json={"query": TRACE, "variables": {"key": key}}
-                )
-                body = response.json()
-                assert "errors" not in body, body
-                return body
+        def asking(query: str, variable: str) -> Callable[[str], Awaitable[Any]]:
+            async def ask(key: str) -> Any:
+                body = orjson.dumps({"query": query, "variables": {variable: key}})
+                answer = orjson.loads(await served.request("POST", "/graphql", body))
+                assert "errors" not in answer, answer
+                return answer
 
-            async def hub_trace_org(key: str) -> Any:
-                response = await client.post(
-                    "/graphql", json={"query": TRACE_ORG, "variables": {"code": key}}
-                )
-                body = response.json()
-                assert "errors" not in body, body
-                return body
+            return ask
 
-            stored = {k: await hub_trace(k) for k in dict.fromkeys(members)}
-            stored |= {k: await hub_trace_org(k) for k in dict.fromkeys(orgs)}
-            answers.write_bytes(json.dumps(stored).encode())
-            bare = spawn(
-                [
-                    sys.executable,
-                    "-m",
-                    "uvicorn",
-                    "bench.bare:app",
-                    "--port",
-                    str(bare_port),
-                    "--log-level",
-                    "warning",
-                ],
-                {**env, "BARE_JSON": str(answers)},
+        hub_trace, hub_trace_org = asking(TRACE, "key"), asking(TRACE_ORG, "code")
+        stored = {k: await hub_trace(k) for k in dict.fromkeys(members)}
+        stored |= {k: await hub_trace_org(k) for k in dict.fromkeys(orgs)}
+        answers.write_bytes(orjson.dumps(stored))
+        uvicorn = [sys.executable, "-m", "uvicorn", "bench.bare:app", "--log-level", "warning"]
+        bare = spawn([*uvicorn, "--port", str(bare_port)], {**env, "BARE_JSON": str(answers)})
+        await ready(plain, f"/answer/{members[0]}")
+
+        async def bare_get(key: str) -> bytes:
+            return await plain.request("GET", f"/answer/{key}")
+
+        report = {
+            name: await interleaved(
+                samples, {"hub": over_http, "store": partial(direct, store), "bare": bare_get}
             )
-            async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{bare_port}") as plain:
-                for _ in range(300):
-                    try:
-                        await plain.get(f"/answer/{members[0]}")
-                        break
-                    except httpx.HTTPError:
-                        await asyncio.sleep(0.1)
-
-                async def bare_get(key: str) -> Any:
-                    return (await plain.get(f"/answer/{key}")).content
-
-                report: dict[str, dict[str, dict[str, float]]] = {}
-                for name, samples, over_http, direct in (
-                    ("trace", members, hub_trace, store_trace),
-                    ("traceOrganization", orgs, hub_trace_org, store_trace_org),
-                ):
-                    report[name] = {
-                        "hub": percentiles(await timed(samples, over_http)),
-                        "store": percentiles(await timed(samples, partial(direct, store))),
-                        "bare": percentiles(await timed(samples, bare_get)),
-                    }
+            for name, samples, over_http, direct in (
+                ("trace", members, hub_trace, store_trace),
+                ("traceOrganization", orgs, hub_trace_org, store_trace_org),
+            )
+        }
     finally:
+        await served.close()
+        await plain.close()
         hub.terminate()
         hub.wait()
         if bare is not None:

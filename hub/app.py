@@ -4,16 +4,22 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import orjson
 import redis
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
+from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import MissingQueryError
+from strawberry.http import process_result
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.types.graphql import OperationType
 
 from graphdb import GraphError
 from hub.body_limit import BodyLimit
@@ -23,7 +29,14 @@ from schema import Context, Limits, schema
 
 
 class HubGraphQL(GraphQL[Context, None]):
-    """Strawberry's ASGI endpoint with a fresh :class:`schema.Context` per request."""
+    """Strawberry's ASGI endpoint with a fresh :class:`schema.Context` per request.
+
+    The common request, one operation POSTed as a JSON object, takes a short
+    path to the same ``schema.execute`` and the same answer; strawberry's view
+    parses everything else (GET, the IDE, batches, multipart, streaming
+    transports, malformed bodies) and answers it as it always does. The two
+    paths are tested to answer alike.
+    """
 
     def __init__(self, runtime: Runtime, settings: Settings) -> None:
         super().__init__(schema, graphql_ide="graphiql" if settings.graphql_ide else None)
@@ -42,11 +55,110 @@ class HubGraphQL(GraphQL[Context, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
+        return self.context()
+
+    def context(self) -> Context:
         if self.runtime.store is None:
             raise RuntimeError("the hub's store is not open")
         return Context(
             store=self.runtime.store, limits=self.limits, introspection=self.introspection
         )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST" or not _plain_json(scope):
+            await super().__call__(scope, receive, send)
+            return
+        body = await _read(receive)
+        operation = _one_operation(body)
+        if operation is None:
+            await super().__call__(scope, _replay(body), send)
+            return
+        query, variables, name, extensions = operation
+        try:
+            result = await self.schema.execute(
+                query,
+                variable_values=variables,
+                context_value=self.context(),
+                operation_name=name,
+                allowed_operation_types=_POSTED,
+                operation_extensions=extensions,
+            )
+        except CannotGetOperationTypeError as error:
+            answer: Response = PlainTextResponse(error.as_http_error_reason(), status_code=400)
+        except InvalidOperationTypeError as error:
+            answer = PlainTextResponse(error.as_http_error_reason("POST"), status_code=400)
+        except MissingQueryError:
+            answer = PlainTextResponse("No GraphQL query found in the request", status_code=400)
+        else:
+            answer = Response(self.encode_json(process_result(result)), media_type=_JSON)
+        await answer(scope, receive, send)
+
+
+_JSON = "application/json"
+_POSTED = OperationType.from_http("POST")
+_STREAMING = (b"multipart/mixed", b"text/event-stream")
+_KEYS = frozenset({"query", "variables", "operationName", "extensions"})
+
+
+def _plain_json(scope: Scope) -> bool:
+    """A JSON body, and an answer that is not asked to stream."""
+    content_type = accept = b""
+    for name, value in scope["headers"]:
+        if name == b"content-type":
+            content_type = value
+        elif name == b"accept":
+            accept = value
+    return content_type.split(b";")[0].strip().lower() == b"application/json" and not any(
+        kind in accept for kind in _STREAMING
+    )
+
+
+async def _read(receive: Receive) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def _replay(body: bytes) -> Receive:
+    """A ``receive`` that hands over a body already read, then waits like the real one."""
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive
+
+
+def _one_operation(
+    body: bytes,
+) -> tuple[str, dict[str, Any] | None, str | None, dict[str, Any] | None] | None:
+    """The parts of a body that is exactly one well-formed operation; None for anything else."""
+    try:
+        request = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(request, dict) or not request.keys() <= _KEYS:
+        return None
+    query, variables = request.get("query"), request.get("variables")
+    name, extensions = request.get("operationName"), request.get("extensions")
+    if (
+        not isinstance(query, str)
+        or not isinstance(variables, dict | None)
+        or not isinstance(name, str | None)
+        or not isinstance(extensions, dict | None)
+    ):
+        return None
+    return query, variables, name, extensions
 
 
 def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:

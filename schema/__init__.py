@@ -2,13 +2,12 @@
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.types import ExecutionContext
 
 from schema.catalog import NODE_TYPES
 from schema.context import Context, Loader
 from schema.errors import ErrorCodes, code_in_place
-from schema.protection import IntrospectionSwitch, Limits, QueryLimits
+from schema.protection import Admission, Limits
 from schema.query import Query
 
 
@@ -24,13 +23,7 @@ class HubSchema(strawberry.federation.Schema):
 schema = HubSchema(
     query=Query,
     types=NODE_TYPES,
-    extensions=[
-        ErrorCodes,
-        IntrospectionSwitch,
-        lambda: ParserCache(maxsize=256),
-        lambda: ValidationCache(maxsize=256),
-        QueryLimits,
-    ],
+    extensions=[ErrorCodes, Admission],
 )
 
 __all__ = ["Context", "Limits", "Loader", "Query", "schema"]

@@ -6,7 +6,6 @@ caller is ever served to another, and batching never outlives a request.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -36,6 +35,10 @@ class Loader(Generic[K, V]):
     async def load_many(self, keys: Sequence[K]) -> list[V]:
         values: list[V] = await self._loader.load_many(list(keys))
         return values
+
+    def prime(self, key: K, value: V) -> None:
+        """Answer ``key`` with ``value`` from now on, unless it is already loading or loaded."""
+        self._loader.prime(key, value)
 
 
 @dataclass
@@ -69,16 +72,16 @@ class Context:
 
         return self.loader(statement.name, batch)
 
-    def prefetch(self, statement: Statement, ids: Iterable[str]) -> None:
-        """Start loading ``ids`` through ``statement`` now, in one batch.
+    def prime(self, statement: Statement, ids: Iterable[str], records: Iterable[Record]) -> None:
+        """Hand this request's ``statement`` loader records another statement already read.
 
-        Resolvers that ask for them later, at any depth of the query, get the
-        same futures instead of a batch of their own.
+        ``records`` are ``node`` maps of ``statement``'s kind, read within the
+        caller's scope; an id of ``ids`` without a record is primed as null
+        (absent, or out of scope), so no resolver loads any of them again.
         """
-        task = asyncio.ensure_future(self.nodes(statement).load_many(list(dict.fromkeys(ids))))
-        task.add_done_callback(_retrieve)
-
-
-def _retrieve(task: asyncio.Future[Any]) -> None:
-    if not task.cancelled():
-        task.exception()  # reported by whichever resolver awaits the same load
+        found = {record["id"]: record for record in records}
+        loader = self.nodes(statement)
+        for key in ids:
+            loader.prime(key, found.get(key))
+        for key, record in found.items():
+            loader.prime(key, record)

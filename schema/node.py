@@ -35,12 +35,7 @@ class GraphNode(relay.Node):
 
     @classmethod
     def from_record(cls, record: Record) -> Self:
-        names = {
-            f.name
-            for f in dataclasses.fields(cls)
-            if getattr(f, "base_resolver", None) is None  # resolvers are not columns
-        }
-        values = {name: record.get(name) for name in names if name != "key"}
+        values = {name: record.get(name) for name in _columns(cls)}
         return cls(key=record["id"], **values)
 
     @classmethod
@@ -67,6 +62,21 @@ class GraphNode(relay.Node):
                 f"{global_id!r} is the id of a {decoded.type_name}, not of a {cls.__name__}"
             )
         return decoded.node_id
+
+
+_COLUMNS: dict[type, tuple[str, ...]] = {}
+
+
+def _columns(cls: type) -> tuple[str, ...]:
+    """The fields of a node type that come from its record (resolvers are not columns)."""
+    found = _COLUMNS.get(cls)
+    if found is None:
+        found = _COLUMNS[cls] = tuple(
+            f.name
+            for f in dataclasses.fields(cls)
+            if getattr(f, "base_resolver", None) is None and f.name != "key"
+        )
+    return found
 
 
 def exactly_one(**arguments: Any) -> tuple[str, Any]:

@@ -13,24 +13,30 @@ that names the limit and the value found.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from graphql import (
+    ASTValidationRule,
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
+    GraphQLSchema,
     InlineFragmentNode,
     IntValueNode,
     NoSchemaIntrospectionCustomRule,
     OperationDefinitionNode,
     SelectionSetNode,
     VariableNode,
+    parse,
 )
 from strawberry.extensions import SchemaExtension
+from strawberry.schema.schema import validate_document
 
 DEFAULT_PAGE = 10  # what a connection returns when ``first`` is not given
 
@@ -44,42 +50,60 @@ class Limits:
     max_page: int = 100
 
 
-class QueryLimits(SchemaExtension):
-    """Applies the request context's :class:`Limits`: tokens while parsing, then depth,
-    aliases and cost once the document is valid, before anything executes.
+class Admission(SchemaExtension):
+    """Parses, validates and measures each request before anything executes.
 
-    Listed after ``ValidationCache``, which validates in its own hook."""
+    The parse and the validation of a document are cached by its text (with
+    the token limit and the introspection switch), so a repeated query costs a
+    dictionary lookup; depth, aliases, pages and cost are measured every time,
+    because page sizes may come from the request's variables. The request
+    context's :class:`Limits` and ``introspection`` apply.
+    """
 
     def _limits(self) -> Limits:
         limits = getattr(self.execution_context.context, "limits", None)
         return limits if isinstance(limits, Limits) else Limits()
 
-    def on_operation(self) -> Iterator[None]:
-        limits = self._limits()
-        self.execution_context.parse_options["max_tokens"] = limits.max_tokens
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        max_tokens = self._limits().max_tokens
+        context.parse_options["max_tokens"] = max_tokens
+        if context.graphql_document is None and context.query:
+            # A document that does not parse is left to strawberry, which parses it
+            # again inside its own error handling and answers with the syntax error.
+            with suppress(GraphQLError):
+                context.graphql_document = _parsed(context.query, max_tokens)
         yield
 
     def on_validate(self) -> Iterator[None]:
-        limits = self._limits()
         context = self.execution_context
-        document = context.graphql_document
-        if document is not None and not context.pre_execution_errors:
-            problems = measure(document, context.variables or {}, limits)
-            if problems:
-                context.pre_execution_errors = problems
+        if context.query and context.pre_execution_errors is None:
+            rules = context.validation_rules
+            if not getattr(context.context, "introspection", True):
+                rules = (*rules, NoSchemaIntrospectionCustomRule)
+            limits = self._limits()
+            problems: Sequence[GraphQLError] = _validated(
+                context.schema._schema, context.query, limits.max_tokens, rules
+            )
+            if not problems and context.graphql_document is not None:
+                problems = measure(context.graphql_document, context.variables or {}, limits)
+            context.pre_execution_errors = list(problems)
         yield
 
 
-class IntrospectionSwitch(SchemaExtension):
-    """With the request context's ``introspection`` off, refuses ``__schema`` and ``__type``.
+@lru_cache(maxsize=256)
+def _parsed(query: str, max_tokens: int) -> DocumentNode:
+    return parse(query, max_tokens=max_tokens)
 
-    Listed before ``ValidationCache``, so that the rule is part of the validation."""
 
-    def on_validate(self) -> Iterator[None]:
-        context = self.execution_context
-        if not getattr(context.context, "introspection", True):
-            context.validation_rules = (*context.validation_rules, NoSchemaIntrospectionCustomRule)
-        yield
+@lru_cache(maxsize=256)
+def _validated(
+    schema: GraphQLSchema,
+    query: str,
+    max_tokens: int,
+    rules: tuple[type[ASTValidationRule], ...],
+) -> tuple[GraphQLError, ...]:
+    return tuple(validate_document(schema, _parsed(query, max_tokens), rules))
 
 
 def measure(

@@ -99,7 +99,7 @@ class Query:
         return await Enterprise.load(info, uscc.strip().upper())
 
     @strawberry.field(
-        description="A member's whole trajectory, from every source, dated; two round trips."
+        description="A member's whole trajectory, from every source, dated; one round trip."
     )
     async def trace(
         self,

@@ -1,9 +1,10 @@
 """Traces: a member's whole trajectory, and an organisation at a glance.
 
-``trace`` answers from one statement plus one batch of every organisation the
-trace names (prefetched as soon as the statement answers), whatever is asked of
-it: two database round trips. ``traceOrganization`` adds one round trip per
-kind of thing asked for beyond that (posts, their holders, activities).
+``trace`` answers from one statement, whatever is asked of it: the statement
+also returns every organisation the trace names, and the request's organisation
+loader is primed with them. ``traceOrganization`` is one statement too, plus one
+round trip per kind of thing asked for beyond it (posts, their holders,
+activities).
 """
 
 from __future__ import annotations
@@ -43,11 +44,9 @@ class HeldPost:
     title: str
     mode: str
     since: dt.date | None
-    organization_id: strawberry.Private[str]
-
-    @strawberry.field
-    async def organization(self, info: Info[Context, None]) -> Organization | None:
-        return await Organization.load(info, self.organization_id)
+    organization: Organization | None = strawberry.field(
+        description="null when it lies outside what the caller may see"
+    )
 
 
 @strawberry.type(description="One month's dues payment.")
@@ -79,7 +78,11 @@ class RecentService:
 @strawberry.type(description="A member and everything the graph knows of them, dated.")
 class MemberTrace:
     member: Member
-    lineage: strawberry.Private[list[str]]
+    branch: Organization | None = strawberry.field(description="The member's branch.")
+    chain: list[Organization] = strawberry.field(
+        description="The branch and every organisation above it, up to the root "
+        "(or up to the top of what the caller may see)."
+    )
     posts: list[HeldPost]
     transfers: list[Transfer]
     dues: list[DuesMonth] = strawberry.field(description="payments by month, oldest first")
@@ -96,15 +99,6 @@ class MemberTrace:
         description="every dated event above, oldest first"
     )
 
-    @strawberry.field(description="The member's branch.")
-    async def branch(self, info: Info[Context, None]) -> Organization | None:
-        return await Organization.load(info, self.lineage[-1])
-
-    @strawberry.field(description="The branch and every organisation above it, up to the root.")
-    async def chain(self, info: Info[Context, None]) -> list[Organization]:
-        found = await Organization.resolve_nodes(info=info, node_ids=self.lineage[::-1])
-        return [org for org in found if org is not None]
-
 
 async def member_trace(info: Info[Context, None], key: str) -> MemberTrace | None:
     rows = await info.context.store.read(
@@ -113,10 +107,12 @@ async def member_trace(info: Info[Context, None], key: str) -> MemberTrace | Non
     if not rows:
         return None
     row = rows[0]
-    info.context.prefetch(
-        Organization.by_ids,
+    lineage: list[str] = row["lineage"]
+    organizations = named_organizations(
+        info,
+        row["organizations"],
         [
-            *row["lineage"],
+            *lineage,
             *(p["organization_id"] for p in row["posts"]),
             *(t[end] for t in row["transfers"] for end in ("from_id", "to_id")),
         ],
@@ -128,14 +124,15 @@ async def member_trace(info: Info[Context, None], key: str) -> MemberTrace | Non
             title=p["title"],
             mode=p["mode"],
             since=p["since"],
-            organization_id=p["organization_id"],
+            organization=organizations.get(p["organization_id"]),
         )
         for p in row["posts"]
     ]
     transfers = [Transfer.from_record({**t, "member_id": member.key}) for t in row["transfers"]]
     return MemberTrace(
         member=member,
-        lineage=row["lineage"],
+        branch=organizations.get(lineage[-1]),
+        chain=[organizations[key] for key in reversed(lineage) if key in organizations],
         posts=posts,
         transfers=transfers,
         dues=[
@@ -168,6 +165,18 @@ async def member_trace(info: Info[Context, None], key: str) -> MemberTrace | Non
         service_hours=float(row["service_hours"] or 0.0),
         trajectory=trajectory(row),
     )
+
+
+def named_organizations(
+    info: Info[Context, None], records: list[Record], named: list[str]
+) -> dict[str, Organization]:
+    """The organisations a trace statement returned (those the caller may see), by key.
+
+    The request's organisation loader is primed with them, and with null for
+    the named ones the statement left out, so nothing asks for them again.
+    """
+    info.context.prime(Organization.by_ids, named, records)
+    return {record["id"]: Organization.from_record(record) for record in records}
 
 
 def trajectory(row: Record) -> list[TrajectoryEvent]:
@@ -217,33 +226,24 @@ class ChildSummary:
     members: int = strawberry.field(description="members in the child's whole subtree")
     cadres: int = strawberry.field(description="posts of the child that someone holds")
     vacancies: int = strawberry.field(description="posts of the child left vacant")
-    organization_id: strawberry.Private[str]
-
-    @strawberry.field
-    async def organization(self, info: Info[Context, None]) -> Organization | None:
-        return await Organization.load(info, self.organization_id)
+    organization: Organization
 
 
 @strawberry.type(description="An organisation at a glance: its place, its children, its work.")
 class OrganizationTrace:
-    lineage: strawberry.Private[list[str]]
+    organization: Organization
+    chain: list[Organization] = strawberry.field(
+        description="Every organisation above this one, parent first "
+        "(up to the top of what the caller may see)."
+    )
     children: list[ChildSummary]
     members: int = strawberry.field(description="members in the whole subtree")
     activity_keys: strawberry.Private[list[str]]
     activity_count: int
 
-    @strawberry.field
-    async def organization(self, info: Info[Context, None]) -> Organization | None:
-        return await Organization.load(info, self.lineage[-1])
-
-    @strawberry.field(description="Every organisation above this one, parent first.")
-    async def chain(self, info: Info[Context, None]) -> list[Organization]:
-        found = await Organization.resolve_nodes(info=info, node_ids=self.lineage[-2::-1])
-        return [org for org in found if org is not None]
-
     @strawberry.field(description="Its cadre posts, vacant ones with the date they fell vacant.")
     async def posts(self, info: Info[Context, None]) -> list[CadrePost]:
-        return await posts_of(info, self.lineage[-1])
+        return await posts_of(info, self.organization.key)
 
     @strawberry.field(description=f"Its latest {RECENT} activities, newest first.")
     async def recent_activities(self, info: Info[Context, None]) -> list[Activity]:
@@ -258,19 +258,22 @@ async def organization_trace(info: Info[Context, None], key: str) -> Organizatio
     if not rows:
         return None
     row = rows[0]
-    info.context.prefetch(
-        Organization.by_ids, [*row["lineage"], *(c["id"] for c in row["children"])]
+    lineage: list[str] = row["lineage"]
+    children = row["children"]
+    organizations = named_organizations(
+        info, row["organizations"], [*lineage, *(c["id"] for c in children)]
     )
     return OrganizationTrace(
-        lineage=row["lineage"],
+        organization=organizations[lineage[-1]],
+        chain=[organizations[key] for key in lineage[-2::-1] if key in organizations],
         children=[
             ChildSummary(
                 members=c["members"],
                 cadres=c["cadres"],
                 vacancies=c["vacancies"],
-                organization_id=c["id"],
+                organization=organizations[c["id"]],
             )
-            for c in row["children"]
+            for c in children
         ],
         members=row["members"],
         activity_keys=row["activities"],

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
+import orjson
 import pytest
 from strawberry.relay import to_base64
 
@@ -117,6 +118,55 @@ async def test_transport_mistakes_are_client_errors(client: httpx.AsyncClient) -
     over_get = await client.get("/graphql", params={"query": "mutation { x }"})
     assert 400 <= over_get.status_code < 500
     assert (await client.get("/health")).status_code == 200  # and the server is still up
+
+
+@pytest.mark.parametrize(
+    ("query", "variables", "operation"),
+    [
+        ('{ organization(code: "ORG0000002") { name parent { code } } }', None, None),
+        ("query ($key: String!) { member(key: $key) { name } }", {"key": "P00000001"}, None),
+        ('query A { __typename } query B { organization(code: "x") { name } }', None, "B"),
+        ("query A { __typename } query B { __typename }", None, None),
+        ("query ($id: ID!) { node(id: $id) { id } }", {"id": "%%%"}, None),
+        ("{ organization(code: ", None, None),
+        ("{ __schema { types { name } } }", None, None),
+        ("{ nothing }", None, None),
+        ("", None, None),
+    ],
+)
+async def test_a_posted_query_answers_as_the_same_query_over_get(
+    client: httpx.AsyncClient, query: str, variables: dict[str, Any] | None, operation: str | None
+) -> None:
+    """A JSON POST of one operation takes the hub's short path; GET takes strawberry's view."""
+    posted = await client.post(
+        "/graphql", json={"query": query, "variables": variables, "operationName": operation}
+    )
+    params = {"query": query, **({"operationName": operation} if operation else {})}
+    if variables is not None:
+        params["variables"] = orjson.dumps(variables).decode()
+    got = await client.get("/graphql", params=params)
+    assert (posted.status_code, posted.headers["content-type"]) == (
+        got.status_code,
+        got.headers["content-type"],
+    )
+    assert posted.content == got.content
+    assert posted.status_code < 500
+
+
+async def test_a_post_the_short_path_does_not_take_still_answers(
+    client: httpx.AsyncClient,
+) -> None:
+    """Extra keys and a charset in the content type: strawberry's view answers as usual."""
+    body = orjson.dumps({"query": "{ __typename }", "variables": {}, "unknown": 1})
+    response = await client.post(
+        "/graphql", content=body, headers={"content-type": "application/json; charset=utf-8"}
+    )
+    assert response.status_code == 200
+    assert response.json() == {"data": {"__typename": "Query"}}
+    broken = await client.post(
+        "/graphql", content=b'{"query": ', headers={"content-type": "application/json"}
+    )
+    assert broken.status_code == 400
 
 
 async def test_limits_come_from_settings(engine: Endpoint, seeded_graph: str, backend: str) -> None:

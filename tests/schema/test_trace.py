@@ -32,7 +32,7 @@ def busiest_member(province: SyntheticProvince) -> str:
     return next(str(key) for key, _ in movers.most_common() if key in holders)
 
 
-async def test_trace_matches_every_source_in_two_round_trips(
+async def test_trace_matches_every_source_in_one_round_trip(
     seeded: Store, province: SyntheticProvince
 ) -> None:
     key = busiest_member(province)
@@ -68,13 +68,42 @@ async def test_trace_matches_every_source_in_two_round_trips(
     assert kinds["TRANSFER_REQUESTED"] == len(transfers)
     assert kinds["DUES_PAID"] == len(dues)
     assert {event["source"] for event in trace["trajectory"]} == {"synthetic"}
-    assert calls == 2
+    assert calls == 1  # the statement brings every organisation the trace names
 
 
 async def test_trace_outside_the_scope_is_null(seeded: Store, province: SyntheticProvince) -> None:
     key = next(province.members())["id"]  # under the first city
     data, _ = await ask(seeded, TRACE, scope=Scope("ORG0000003"), key=key)
     assert data["trace"] is None
+
+
+async def test_a_scoped_trace_stops_at_the_scope(
+    seeded: Store, province: SyntheticProvince
+) -> None:
+    """A city cadre sees a member who moved in from another city, not that city's branch."""
+    orgs = province.tree.orgs
+    by_id = {org.id: org for org in orgs}
+
+    def city_of(code: str) -> str:
+        org = by_id[code]
+        while org.level > 2:
+            org = orgs[org.parent]
+        return org.id
+
+    moved = next(
+        t
+        for t in province.transfers()
+        if t["props"]["status"] == "accepted" and city_of(t["from_id"]) != city_of(t["to_id"])
+    )
+    city = city_of(moved["to_id"])
+    data, calls = await ask(seeded, TRACE, scope=Scope(city), key=moved["member_id"])
+    trace = data["trace"]
+    assert [org["level"] for org in trace["chain"]] == [5, 4, 3, 2]
+    assert trace["chain"][-1]["code"] == city
+    (seen,) = (t for t in trace["transfers"] if t["key"] == moved["id"])
+    assert seen["from"] is None  # the other city's branch is out of scope
+    assert seen["to"] == {"code": moved["to_id"]}
+    assert calls == 1
 
 
 async def test_trace_organization_counts_its_children(
@@ -122,4 +151,4 @@ async def test_trace_organization_counts_its_children(
         if under("ORG0000002", a["host_id"]) and a["host_id"] == "ORG0000002"
     ]
     assert got["activityCount"] == len(hosted)
-    assert calls == 5  # trace, organisations, posts, their holders, activities
+    assert calls == 4  # trace (with its organisations), posts, their holders, activities

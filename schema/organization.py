@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Self
 import strawberry
 from strawberry.types import Info
 
+from graphdb import Record
 from graphdb.domain import organization as org_cypher
 from graphdb.domain import post as post_cypher
 from schema.context import Context
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 )
 class Organization(GraphNode):
     by_ids = org_cypher.BY_IDS
+    code: str = strawberry.field(description="The organisation code (组织代码).")
     name: str
     level: int = strawberry.field(
         description="1 province, 2 city, 3 county, 4 grassroots, 5 branch"
@@ -33,9 +35,9 @@ class Organization(GraphNode):
     founded_on: dt.date | None
     lineage: strawberry.Private[list[str]]
 
-    @strawberry.field(description="The organisation code (组织代码).")
-    def code(self) -> str:
-        return self.key
+    @classmethod
+    def from_record(cls, record: Record) -> Self:
+        return super().from_record({**record, "code": record["id"]})
 
     @strawberry.field(description="The organisation this one belongs to; null for the root.")
     async def parent(self, info: Info[Context, None]) -> Organization | None:

@@ -86,9 +86,30 @@ class Admission(SchemaExtension):
                 context.schema._schema, context.query, limits.max_tokens, rules
             )
             if not problems and context.graphql_document is not None:
-                problems = measure(context.graphql_document, context.variables or {}, limits)
+                problems = _measured(
+                    context.query, context.graphql_document, context.variables or {}, limits
+                )
             context.pre_execution_errors = list(problems)
         yield
+
+
+_MEASURED: dict[tuple[str, Limits], list[GraphQLError]] = {}
+
+
+def _measured(
+    query: str, document: DocumentNode, variables: Mapping[str, Any], limits: Limits
+) -> list[GraphQLError]:
+    """:func:`measure`, remembered for documents whose page sizes are written in them."""
+    key = (query, limits)
+    found = _MEASURED.get(key)
+    if found is None:
+        walker = _walk(document, variables, limits)
+        found = _problems(walker, limits)
+        if not walker.read_variables:
+            if len(_MEASURED) >= 256:
+                del _MEASURED[next(iter(_MEASURED))]
+            _MEASURED[key] = found
+    return found
 
 
 @lru_cache(maxsize=256)
@@ -109,14 +130,23 @@ def _validated(
 def measure(
     document: DocumentNode, variables: Mapping[str, Any], limits: Limits
 ) -> list[GraphQLError]:
+    """The limits a document breaks, each as a coded error; empty when it keeps them all."""
+    return _problems(_walk(document, variables, limits), limits)
+
+
+def _walk(document: DocumentNode, variables: Mapping[str, Any], limits: Limits) -> _Walker:
     fragments = {
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
     }
     walker = _Walker(fragments, variables, limits.max_page)
-    problems: list[GraphQLError] = []
     for definition in document.definitions:
         if isinstance(definition, OperationDefinitionNode):
             walker.walk(definition.selection_set, depth=1, multiplier=1, path=())
+    return walker
+
+
+def _problems(walker: _Walker, limits: Limits) -> list[GraphQLError]:
+    problems: list[GraphQLError] = []
     if walker.deepest > limits.max_depth:
         problems.append(
             _refusal(
@@ -167,6 +197,7 @@ class _Walker:
         self.aliases = 0
         self.cost = 0
         self.largest_page = 0
+        self.read_variables = False  # whether a page size came from the variables
 
     def walk(
         self,
@@ -213,6 +244,7 @@ class _Walker:
             if isinstance(value, IntValueNode):
                 given = int(value.value)
             elif isinstance(value, VariableNode):
+                self.read_variables = True
                 given = self.variables.get(value.name.value)
             if isinstance(given, int):
                 self.largest_page = max(self.largest_page, given)

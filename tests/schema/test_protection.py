@@ -1,5 +1,7 @@
 from graphql import parse
 
+from graphdb import Store
+from schema import Context, schema
 from schema.protection import Limits, measure
 
 
@@ -32,3 +34,25 @@ def test_aliases_are_counted() -> None:
     query = "{ " + " ".join(f"x{n}: a {{ name }}" for n in range(5)) + " }"
     assert codes(query, Limits(max_aliases=4)) == ["ALIAS_LIMIT_EXCEEDED"]
     assert codes(query, Limits(max_aliases=5)) == []
+
+
+async def test_a_repeated_query_is_measured_with_each_request_s_variables_and_limits(
+    seeded: Store,
+) -> None:
+    """Parse, validation and limits are cached by query text; page sizes from variables
+    and each deployment's limits still count on every request."""
+    query = "query ($n: Int) { organizations(first: $n) { edges { node { name } } } }"
+    fixed = "{ organizations(first: 60) { edges { node { name } } } }"
+
+    async def refused(text: str, limits: Limits, **variables: object) -> list[str]:
+        context = Context(store=seeded, limits=limits)
+        result = await schema.execute(text, variable_values=variables, context_value=context)
+        return [str((e.extensions or {}).get("code")) for e in result.errors or ()]
+
+    strict = Limits(max_cost=50)
+    assert await refused(query, strict, n=1_000) == ["PAGE_TOO_LARGE", "COST_LIMIT_EXCEEDED"]
+    assert await refused(query, strict, n=1_000) == ["PAGE_TOO_LARGE", "COST_LIMIT_EXCEEDED"]
+    assert await refused(fixed, strict) == ["COST_LIMIT_EXCEEDED"]
+    assert await refused(fixed, strict) == ["COST_LIMIT_EXCEEDED"]
+    assert await refused(fixed, Limits(max_cost=500)) == []
+    assert await refused(query, strict, n=5) == []

@@ -20,6 +20,9 @@ from strawberry.types.execution import ExecutionResult
 log = logging.getLogger("hub.graphql")
 
 
+BAD_INPUT = "BAD_USER_INPUT"
+
+
 class HubGraphQLError(Exception):
     """An error the caller can fix; ``code`` goes to ``extensions.code``."""
 
@@ -76,6 +79,10 @@ def coded(error: GraphQLError) -> GraphQLError:
         return _with_code(error, BadGlobalId.code, str(BadGlobalId(str(original))))
     if original is None:  # syntax and validation errors: about the document, safe to show
         return _with_code(error, document_code(error), error.message)
+    if isinstance(original, GraphQLError):  # a variable that does not fit its type
+        return _with_code(
+            error, str((original.extensions or {}).get("code", BAD_INPUT)), error.message
+        )
     correlation = uuid.uuid4().hex
     log.error("unexpected error %s in %s", correlation, error.path, exc_info=original)
     masked = _with_code(

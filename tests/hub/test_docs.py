@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
@@ -19,6 +20,20 @@ def variables() -> set[str]:
 def test_the_readme_documents_every_setting() -> None:
     readme = (ROOT / "README.md").read_text()
     assert {name for name in variables() if f"`{name}`" not in readme} == set()
+
+
+def test_the_readme_explains_every_error_code() -> None:
+    sources = [*(ROOT / "schema").glob("*.py"), ROOT / "hub" / "body_limit.py"]
+    codes = {
+        code
+        for source in sources
+        for code in re.findall(r'"([A-Z]+(?:_[A-Z]+)+)"', source.read_text())
+        if code.endswith(("_FAILED", "_EXCEEDED", "_LARGE", "_ERROR", "_INPUT", "_REQUEST"))
+        or code.startswith("BAD_")
+    }
+    assert len(codes) >= 12
+    readme = (ROOT / "README.md").read_text()
+    assert {code for code in codes if f"`{code}`" not in readme} == set()
 
 
 def test_the_readme_quick_start_has_the_two_commands() -> None:

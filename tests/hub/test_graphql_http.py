@@ -97,6 +97,27 @@ async def test_bad_documents_get_coded_errors(
     assert code_of(response) == code
 
 
+@pytest.mark.parametrize(
+    ("variables", "named"),
+    [
+        (None, "$id"),
+        ({"id": ["a"]}, "$id"),
+        ({"id": "T3JnYW5pemF0aW9uOk9SRzAwMDAwMDE=", "n": "x"}, "$n"),
+    ],
+)
+async def test_variables_that_do_not_fit_are_the_caller_s_error(
+    client: httpx.AsyncClient, variables: dict[str, Any] | None, named: str
+) -> None:
+    query = (
+        "query ($id: ID!, $n: Int) { node(id: $id) { id } organizations(first: $n) { totalCount } }"
+    )
+    response = await client.post("/graphql", json={"query": query, "variables": variables})
+    assert response.status_code == 200
+    (error,) = response.json()["errors"]
+    assert error["extensions"] == {"code": "BAD_USER_INPUT"}  # no correlation id: not an incident
+    assert named in error["message"]
+
+
 async def test_a_five_megabyte_body_is_refused(client: httpx.AsyncClient) -> None:
     padding = " " * (5 * 1024 * 1024)
     response = await client.post(

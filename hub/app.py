@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 import orjson
 import redis
+from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -16,10 +16,7 @@ from starlette.routing import Route
 from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.exceptions import MissingQueryError
-from strawberry.http import process_result
-from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
-from strawberry.types.graphql import OperationType
+from strawberry.http import GraphQLRequestData, process_result
 
 from graphdb import GraphError
 from hub.body_limit import BodyLimit
@@ -68,34 +65,29 @@ class HubGraphQL(GraphQL[Context, None]):
         if scope["type"] != "http" or scope["method"] != "POST" or not _plain_json(scope):
             await super().__call__(scope, receive, send)
             return
-        body = await _read(receive)
+        request = Request(scope, receive)
+        body = await request.body()
         operation = _one_operation(body)
         if operation is None:
             await super().__call__(scope, _replay(body), send)
             return
-        query, variables, name, extensions = operation
         try:
-            result = await self.schema.execute(
-                query,
-                variable_values=variables,
-                context_value=self.context(),
-                operation_name=name,
-                allowed_operation_types=_POSTED,
-                operation_extensions=extensions,
+            result = await self.execute_single(
+                request=request,
+                request_adapter=self.request_adapter_class(request),
+                sub_response=Response(),
+                context=self.context(),
+                root_value=None,
+                request_data=operation,
             )
-        except CannotGetOperationTypeError as error:
-            answer: Response = PlainTextResponse(error.as_http_error_reason(), status_code=400)
-        except InvalidOperationTypeError as error:
-            answer = PlainTextResponse(error.as_http_error_reason("POST"), status_code=400)
-        except MissingQueryError:
-            answer = PlainTextResponse("No GraphQL query found in the request", status_code=400)
+        except HTTPException as error:  # as strawberry's own view answers it
+            answer: Response = PlainTextResponse(error.reason, status_code=error.status_code)
         else:
             answer = Response(self.encode_json(process_result(result)), media_type=_JSON)
         await answer(scope, receive, send)
 
 
 _JSON = "application/json"
-_POSTED = OperationType.from_http("POST")
 _STREAMING = (b"multipart/mixed", b"text/event-stream")
 _KEYS = frozenset({"query", "variables", "operationName", "extensions"})
 
@@ -113,18 +105,6 @@ def _plain_json(scope: Scope) -> bool:
     )
 
 
-async def _read(receive: Receive) -> bytes:
-    chunks = []
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            break
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body", False):
-            break
-    return b"".join(chunks)
-
-
 def _replay(body: bytes) -> Receive:
     """A ``receive`` that hands over a body already read, then waits like the real one."""
     sent = False
@@ -139,9 +119,7 @@ def _replay(body: bytes) -> Receive:
     return receive
 
 
-def _one_operation(
-    body: bytes,
-) -> tuple[str, dict[str, Any] | None, str | None, dict[str, Any] | None] | None:
+def _one_operation(body: bytes) -> GraphQLRequestData | None:
     """The parts of a body that is exactly one well-formed operation; None for anything else."""
     try:
         request = orjson.loads(body)
@@ -158,7 +136,7 @@ def _one_operation(
         or not isinstance(extensions, dict | None)
     ):
         return None
-    return query, variables, name, extensions
+    return GraphQLRequestData(query, variables, name, extensions)
 
 
 def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:

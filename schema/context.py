@@ -81,7 +81,5 @@ class Context:
         """
         found = {record["id"]: record for record in records}
         loader = self.nodes(statement)
-        for key in ids:
+        for key in dict.fromkeys([*found, *ids]):
             loader.prime(key, found.get(key))
-        for key, record in found.items():
-            loader.prime(key, record)

@@ -55,9 +55,10 @@ class Admission(SchemaExtension):
 
     The parse and the validation of a document are cached by its text (with
     the token limit and the introspection switch), so a repeated query costs a
-    dictionary lookup; depth, aliases, pages and cost are measured every time,
-    because page sizes may come from the request's variables. The request
-    context's :class:`Limits` and ``introspection`` apply.
+    dictionary lookup. Depth, aliases, pages and cost are cached by the text and
+    the limits too, except for documents whose page sizes come from the
+    request's variables: those are measured every time. The request context's
+    :class:`Limits` and ``introspection`` apply.
     """
 
     def _limits(self) -> Limits:

@@ -38,8 +38,8 @@ from falkordb.asyncio import FalkorDB
 
 from connectors import IdentityHasher
 from connectors.synthetic import SCALES, SyntheticProvince, seed, streams
-from graphdb import EmbeddedEngine, Endpoint, Store, connect, migrate, parse_graph_url
-from graphdb.domain import person
+from graphdb import EmbeddedEngine, Endpoint, Scope, Store, connect, migrate, parse_graph_url
+from graphdb.domain import member
 
 BATCH = 2000
 
@@ -92,13 +92,13 @@ async def lookups(
     ids = [f"P{rng.randrange(province.scale.members) + 1:08d}" for _ in range(samples)]
     report: dict[str, dict[str, float]] = {}
     for name, statement, params in (
-        ("member by id", person.MEMBERS_BY_IDS, lambda id_: {"ids": [id_]}),
-        ("member to root chain", person.CHAIN_TO_ROOT, lambda id_: {"id": id_}),
+        ("member by id", member.BY_IDS, lambda id_: {"ids": [id_]}),
+        ("member to root chain", member.CHAIN_TO_ROOT, lambda id_: {"id": id_}),
     ):
         timings = []
         for id_ in ids:
             started = time.perf_counter()
-            rows = await store.read(statement, params(id_))
+            rows = await store.read(statement, params(id_), scope=Scope.everything())
             timings.append((time.perf_counter() - started) * 1000)
             assert rows, f"{name}: no answer for {id_}"
         timings.sort()

@@ -41,10 +41,11 @@ import orjson
 
 from connectors import IdentityHasher
 from connectors.synthetic import SCALES, SyntheticProvince, seed
-from graphdb import EmbeddedEngine, Store, connect, migrate, parse_graph_url
+from graphdb import EmbeddedEngine, Scope, Store, connect, migrate, parse_graph_url
 from graphdb.domain import organization, trace
 
 GRAPH = "bench_trace"
+EVERYTHING = Scope.everything()
 TRACE = """query ($key: String!) { trace(memberKey: $key) {
   member { key name idNumberMasked } branch { code name } chain { code name level }
   posts { title organization { name } } transfers { status from { name } to { name } }
@@ -143,11 +144,11 @@ async def interleaved(
 
 
 async def store_trace(store: Store, key: str) -> None:
-    await store.read(trace.MEMBER, {"id": key, "recent": 20})
+    await store.read(trace.MEMBER, {"id": key, "recent": 20}, scope=EVERYTHING)
 
 
 async def store_trace_org(store: Store, key: str) -> None:
-    await store.read(trace.ORGANIZATION, {"id": key, "recent": 20})
+    await store.read(trace.ORGANIZATION, {"id": key, "recent": 20}, scope=EVERYTHING)
 
 
 async def main() -> None:
@@ -169,7 +170,7 @@ async def main() -> None:
     endpoint = engine.start()
     store = connect(parse_graph_url("embedded"), graph=GRAPH, embedded=endpoint)
     await migrate(store)
-    if not await store.read(organization.COUNT):
+    if not await store.read(organization.COUNT_BY_LEVEL):
         print(f"seeding {scale.name} into {args.data_dir} ...", flush=True)
         await seed(store, province)
 

@@ -8,14 +8,20 @@ from graphdb.errors import (
     GraphUnavailable,
     GraphUrlError,
     QueryFailed,
+    UnboundedRead,
 )
 from graphdb.falkordb_backend import EmbeddedEngine, Endpoint
-from graphdb.statement import EVERYTHING, Provenance, Scope, Statement
+from graphdb.model import LABELS, Label
+from graphdb.scope import Scope
+from graphdb.statement import PUBLIC, SUBTREE, Bound, Provenance, Statement
 from graphdb.store import Record, RoundTrips, Store, Transaction
 from graphdb.url import GraphTarget, parse_graph_url
 
 __all__ = [
-    "EVERYTHING",
+    "LABELS",
+    "PUBLIC",
+    "SUBTREE",
+    "Bound",
     "DataDirError",
     "EmbeddedEngine",
     "Endpoint",
@@ -24,6 +30,7 @@ __all__ = [
     "GraphTarget",
     "GraphUnavailable",
     "GraphUrlError",
+    "Label",
     "Provenance",
     "QueryFailed",
     "Record",
@@ -32,6 +39,7 @@ __all__ = [
     "Statement",
     "Store",
     "Transaction",
+    "UnboundedRead",
     "connect",
     "migrate",
     "parse_graph_url",

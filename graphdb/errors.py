@@ -33,6 +33,12 @@ class DataDirError(GraphError):
     code = "DATA_DIR_UNUSABLE"
 
 
+class UnboundedRead(GraphError):
+    """A read that does not say how the caller's subtree bounds it; the store refuses it."""
+
+    code = "UNBOUNDED_READ"
+
+
 class QueryFailed(GraphError):
     """A statement was rejected by the engine.
 

@@ -5,40 +5,47 @@ else, so the lint test (``tests/graphdb/test_cypher_lint.py``) sees every piece
 of Cypher in the code base, and logs and errors can name a statement without
 printing its parameters.
 
-Three parameters are bound by the store, never by the caller:
+A read declares how it is bounded, and the store runs no read that does not:
 
-* ``$scope``: the id of the organisation whose subtree bounds the query, or
-  null for the whole tree. A scoped statement filters with
-  ``$scope IS NULL OR $scope IN o.lineage``, where ``lineage`` is the list of
-  organisation ids from the root down to ``o`` itself.
-* ``$source`` and ``$synced_at``: provenance of a write, the connector that
-  sent the rows and the instant (epoch milliseconds) they were written.
+* :data:`SUBTREE`: held to the caller's :class:`~graphdb.scope.Scope` inside the
+  Cypher, with :func:`~graphdb.scope.within` or
+  :func:`~graphdb.scope.anchored_within`, and nowhere else uses ``$scope``;
+* :data:`PUBLIC`: organisation names and the tree only (no label but
+  ``Organization``, no relationship but ``SUB_OF``), for anyone.
+
+Three parameters are bound by the store, never by the caller: ``$scope`` (the
+subtree roots, or null for the whole tree), and ``$source`` and ``$synced_at``,
+the provenance of a write: the connector that sent the rows and the instant
+(epoch milliseconds) they were written.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Literal
+
+from graphdb.scope import unbounded_uses
 
 Mode = Literal["read", "write", "schema"]
 
+
+class Bound(Enum):
+    """How a read is held to what its caller may see."""
+
+    SUBTREE = "subtree"
+    PUBLIC = "public"
+
+
+SUBTREE = Bound.SUBTREE
+PUBLIC = Bound.PUBLIC
+
 _PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+# Labels and types: ``(o:Organization)``, ``[:SUB_OF*1..3]``, ``x:Member``, ``[:FROM|TO]``.
+_LABEL_OR_TYPE = re.compile(r":\s*`?([A-Z]\w*)|\|\s*:?([A-Z][A-Z_]+)\b")
+_PUBLIC_NAMES = frozenset({"Organization", "SUB_OF"})
 _registry: dict[str, Statement] = {}
-
-
-@dataclass(frozen=True)
-class Scope:
-    """The part of the organisation tree a query may see: a subtree, or everything."""
-
-    root: str | None = None
-
-    @property
-    def bounded(self) -> bool:
-        return self.root is not None
-
-
-EVERYTHING = Scope()
 
 
 @dataclass(frozen=True)
@@ -54,6 +61,7 @@ class Statement:
     name: str
     text: str
     mode: Mode
+    bound: Bound | None = None
     parameters: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -61,15 +69,16 @@ class Statement:
 
     @property
     def scoped(self) -> bool:
-        return "scope" in self.parameters
+        return self.bound is SUBTREE
 
     @property
     def carries_provenance(self) -> bool:
         return "source" in self.parameters
 
 
-def _declare(name: str, text: str, mode: Mode) -> Statement:
-    statement = Statement(name, " ".join(text.split()), mode)
+def _declare(name: str, text: str, mode: Mode, bound: Bound | None = None) -> Statement:
+    statement = Statement(name, " ".join(text.split()), mode, bound)
+    _check_bound(statement)
     known = _registry.get(name)
     if known is not None and known != statement:
         raise ValueError(f"two different statements are named {name!r}; rename one")
@@ -77,18 +86,42 @@ def _declare(name: str, text: str, mode: Mode) -> Statement:
     return statement
 
 
-def read(name: str, text: str) -> Statement:
-    """Declare a read-only statement."""
-    return _declare(name, text, "read")
+def _check_bound(statement: Statement) -> None:
+    bounds, loose = unbounded_uses(statement.text)
+    if statement.bound is SUBTREE:
+        if not bounds or loose:
+            raise ValueError(
+                f"statement {statement.name!r} is bounded by the subtree: hold it to the "
+                "scope with within() or anchored_within(), and use $scope nowhere else"
+            )
+    elif "scope" in statement.parameters:
+        raise ValueError(f"statement {statement.name!r} uses $scope: declare it bound=SUBTREE")
+    if statement.bound is PUBLIC:
+        names = {a or b for a, b in _LABEL_OR_TYPE.findall(statement.text)}
+        if names - _PUBLIC_NAMES:
+            raise ValueError(
+                f"public statement {statement.name!r} reads {sorted(names - _PUBLIC_NAMES)}: "
+                "public reads see organisations and the tree only; declare it bound=SUBTREE"
+            )
+    if statement.mode == "read" and statement.bound is None:
+        raise ValueError(
+            f"read {statement.name!r} declares no bound: bound=SUBTREE (held to the caller's "
+            "subtree) or bound=PUBLIC (organisation names and the tree only)"
+        )
 
 
-def write(name: str, text: str) -> Statement:
-    """Declare a statement that writes to the graph."""
-    return _declare(name, text, "write")
+def read(name: str, text: str, *, bound: Bound) -> Statement:
+    """Declare a read-only statement and how it is bounded."""
+    return _declare(name, text, "read", bound)
+
+
+def write(name: str, text: str, *, bound: Bound | None = None) -> Statement:
+    """Declare a statement that writes to the graph (``bound=SUBTREE`` if it reads a scope)."""
+    return _declare(name, text, "write", bound)
 
 
 def schema(name: str, text: str) -> Statement:
-    """Declare a schema (DDL) statement of one backend."""
+    """Declare a schema (DDL) statement of one backend, or a backend's look at its own DDL."""
     return _declare(name, text, "schema")
 
 
@@ -97,7 +130,9 @@ def registered() -> list[Statement]:
     return [_registry[name] for name in sorted(_registry)]
 
 
-def read_sorted(name: str, text: str, keys: dict[str, str]) -> dict[tuple[str, str], Statement]:
+def read_sorted(
+    name: str, text: str, keys: dict[str, str], *, bound: Bound
+) -> dict[tuple[str, str], Statement]:
     """One read statement per sort key and direction, for lists that page with ``ORDER BY``.
 
     ``text`` holds ``{order}`` where the sort expression goes; ``keys`` maps a sort
@@ -108,6 +143,7 @@ def read_sorted(name: str, text: str, keys: dict[str, str]) -> dict[tuple[str, s
         (key, direction): read(
             f"{name}.{key}.{direction.lower()}",
             text.replace("{order}", f"{expression} {direction}"),
+            bound=bound,
         )
         for key, expression in keys.items()
         for direction in ("ASC", "DESC")

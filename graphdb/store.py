@@ -17,9 +17,11 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar
 
+from graphdb.domain.search import prefix_query
+from graphdb.errors import UnboundedRead
 from graphdb.indexes import Index
-from graphdb.search import prefix_query
-from graphdb.statement import EVERYTHING, Provenance, Scope, Statement
+from graphdb.scope import Scope
+from graphdb.statement import PUBLIC, Provenance, Statement
 
 Record = dict[str, Any]
 Params = Mapping[str, Any]
@@ -68,16 +70,32 @@ def bind(
     statement: Statement,
     params: Params | None,
     *,
-    scope: Scope = EVERYTHING,
+    scope: Scope | None = None,
     provenance: Provenance | None = None,
 ) -> dict[str, Any]:
-    """The parameters a statement runs with: the caller's plus those the store binds."""
+    """The parameters a statement runs with: the caller's plus those the store binds.
+
+    Refuses a read that declares no bound, and a subtree-bounded statement run
+    without a scope: the store never reads without a boundary.
+    """
+    if statement.mode == "read" and statement.bound is None:
+        raise UnboundedRead(
+            f"read {statement.name!r} declares no bound: declare it with bound=SUBTREE "
+            "(held to the caller's subtree) or bound=PUBLIC (organisation names and the tree)"
+        )
     bound = dict(params or {})
     clash = _BOUND_BY_STORE & bound.keys()
     if clash:
         raise ValueError(f"parameters {sorted(clash)} are bound by the store, not the caller")
     if statement.scoped:
-        bound["scope"] = scope.root
+        if scope is None:
+            raise UnboundedRead(
+                f"statement {statement.name!r} reads within the caller's subtree: pass "
+                "scope=Scope(root, ...), or Scope.everything() for administrators and tools"
+            )
+        bound["scope"] = scope.parameter
+    elif scope is not None and statement.bound is not PUBLIC:
+        raise ValueError(f"statement {statement.name!r} is not bounded by a scope; pass none")
     if statement.carries_provenance:
         if provenance is None:
             raise ValueError(f"statement {statement.name!r} writes provenance: pass provenance=")
@@ -93,9 +111,13 @@ class Runner(ABC):
     """Runs declared statements with the parameters the store binds; a store or a unit of work."""
 
     async def read(
-        self, statement: Statement, params: Params | None = None, *, scope: Scope = EVERYTHING
+        self, statement: Statement, params: Params | None = None, *, scope: Scope | None = None
     ) -> list[Record]:
-        """Run a read statement and return its rows as dictionaries."""
+        """Run a read statement and return its rows as dictionaries.
+
+        A subtree-bounded statement needs the caller's ``scope``; a public one
+        takes none.
+        """
         _expect(statement, "read")
         return await self._run(statement, bind(statement, params, scope=scope), write=False)
 
@@ -104,7 +126,7 @@ class Runner(ABC):
         statement: Statement,
         params: Params | None = None,
         *,
-        scope: Scope = EVERYTHING,
+        scope: Scope | None = None,
         provenance: Provenance | None = None,
     ) -> list[Record]:
         """Run one write statement atomically and return its rows."""
@@ -187,9 +209,7 @@ class Store(Runner):
     async def apply_indexes(self, indexes: Sequence[Index]) -> list[str]:
         """Put keys and indexes in force, skipping those that are; name what was applied."""
 
-    async def search(
-        self, label: str, text: str, *, limit: int, scope: Scope = EVERYTHING
-    ) -> list[Record]:
+    async def search(self, label: str, text: str, *, limit: int, scope: Scope) -> list[Record]:
         """Nodes of ``label`` whose full-text fields match the words of ``text`` as prefixes.
 
         Rows are ``{"id": key, "score": float}``, best first, within ``scope``;

@@ -153,7 +153,7 @@ async def _serve(
     _check_port(bind_host, bind_port)
     async with runtime.opened() as store:
         await migrate(store)
-        if demo_scale is not None and not await store.read(organization.COUNT):
+        if demo_scale is not None and not await store.read(organization.COUNT_BY_LEVEL):
             await _seed(store, settings, demo_scale, 1, 2000)
     server = uvicorn.Server(
         uvicorn.Config(

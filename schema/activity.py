@@ -1,26 +1,28 @@
-"""GraphQL types of activities, registrations for them, and volunteer service records."""
+"""Activities: the type, its list with filters and order, and the lookup by key."""
 
 from __future__ import annotations
 
 import datetime as dt
+from enum import Enum
 from typing import Self
 
 import strawberry
 from strawberry.types import Info
 
-from graphdb.domain import activity as activity_cypher
-from graphdb.domain import service as service_cypher
+from graphdb import model
+from graphdb.domain import activity as cypher
+from schema.connection import Connection, Direction, iso_date, page
 from schema.context import Context
-from schema.node import GraphNode
+from schema.node import GraphNode, exactly_one
 from schema.organization import Organization
-from schema.people import Person
 
 
 @strawberry.federation.type(
     keys=["id"], description="An activity (活动) hosted by an organisation."
 )
 class Activity(GraphNode):
-    by_ids = activity_cypher.BY_IDS
+    label = model.ACTIVITY
+    by_ids = cypher.BY_IDS
     title: str
     platform: str
     starts_on: dt.date | None
@@ -37,33 +39,61 @@ class Activity(GraphNode):
         return await cls.load(info, cls.key_of(str(id)))
 
 
-@strawberry.type(description="A person's registration for an activity (报名, 参加, 评议).")
-class Registration(GraphNode):
-    by_ids = activity_cypher.REGISTRATIONS_BY_IDS
-    registered_on: dt.date | None
-    attended: bool
-    rating: int | None = strawberry.field(description="1 to 5, when the person rated it")
-    person_id: strawberry.Private[str]
-    activity_id: strawberry.Private[str]
-
-    @strawberry.field
-    async def person(self, info: Info[Context, None]) -> Person | None:
-        return await Person.load(info, self.person_id)
-
-    @strawberry.field
-    async def activity(self, info: Info[Context, None]) -> Activity | None:
-        return await Activity.load(info, self.activity_id)
+async def activity(
+    info: Info[Context, None], id: strawberry.ID | None = None, key: str | None = None
+) -> Activity | None:
+    name, value = exactly_one(id=id, key=key)
+    return await Activity.load(info, Activity.key_of(str(value)) if name == "id" else str(value))
 
 
-@strawberry.type(description="Hours of volunteer service logged on a volunteer platform.")
-class ServiceRecord(GraphNode):
-    by_ids = service_cypher.BY_IDS
-    platform: str
-    project: str
-    served_on: dt.date | None
-    hours: float
-    person_id: strawberry.Private[str]
+@strawberry.input(description="Filters on activities; all given must hold.")
+class ActivityWhere:
+    title_contains: str | None = None
+    under: str | None = strawberry.field(
+        default=None, description="code of an ancestor of the host"
+    )
+    region_code_prefix: str | None = None
+    status: str | None = strawberry.field(default=None, description="open or finished")
+    starts_from: dt.date | None = None
+    starts_to: dt.date | None = None
 
-    @strawberry.field
-    async def person(self, info: Info[Context, None]) -> Person | None:
-        return await Person.load(info, self.person_id)
+
+@strawberry.enum
+class ActivityOrderField(Enum):
+    KEY = "key"
+    TITLE = "title"
+    STARTS_ON = "starts_on"
+
+
+@strawberry.input
+class ActivityOrder:
+    field: ActivityOrderField = ActivityOrderField.KEY
+    direction: Direction = Direction.ASC
+
+
+async def activities(
+    info: Info[Context, None],
+    where: ActivityWhere | None = None,
+    order_by: ActivityOrder | None = None,
+    first: int | None = None,
+    after: str | None = None,
+) -> Connection[Activity]:
+    where = where or ActivityWhere()
+    order = order_by or ActivityOrder()
+    filters = {
+        "under": where.under,
+        "title": where.title_contains,
+        "region": where.region_code_prefix,
+        "status": where.status,
+        "starts_from": iso_date(where.starts_from),
+        "starts_to": iso_date(where.starts_to),
+    }
+    return await page(
+        info,
+        statement=cypher.LIST[(order.field.value, order.direction.value)],
+        count_statement=cypher.COUNT_LIST,
+        filters=filters,
+        first=first,
+        after=after,
+        node=Activity.from_record,
+    )

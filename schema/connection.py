@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 from collections.abc import Callable, Mapping
 from enum import Enum
 from typing import Any, Generic, TypeVar
@@ -67,6 +68,11 @@ class Connection(Generic[T]):
         )
         total: int = rows[0]["total"]
         return total
+
+
+def iso_date(day: dt.date | None) -> str | None:
+    """A date filter as the statements take it (``date($param)``)."""
+    return None if day is None else day.isoformat()
 
 
 def cursor_at(offset: int) -> str:

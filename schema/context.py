@@ -1,7 +1,9 @@
 """The per-request GraphQL context: the store, the caller's scope, and fresh DataLoaders.
 
-Loaders are built for every request and dropped with it, so nothing read for one
-caller is ever served to another, and batching never outlives a request.
+The scope has no default: whoever builds a context says which subtrees the
+caller sees, and every statement a resolver runs is held to it. Loaders are
+built for every request and dropped with it, so nothing read for one caller is
+ever served to another, and batching never outlives a request.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Any, Generic, TypeVar
 
 from aiodataloader import DataLoader
 
-from graphdb import EVERYTHING, Record, Scope, Statement, Store
+from graphdb import Record, Scope, Statement, Store
 from schema.protection import Limits
 
 K = TypeVar("K", bound=Hashable)
@@ -44,7 +46,7 @@ class Loader(Generic[K, V]):
 @dataclass
 class Context:
     store: Store
-    scope: Scope = EVERYTHING
+    scope: Scope
     limits: Limits = field(default_factory=Limits)
     introspection: bool = True
     _loaders: dict[str, Loader[Any, Any]] = field(default_factory=dict)
@@ -69,6 +71,21 @@ class Context:
             rows = await self.store.read(statement, {"ids": list(ids)}, scope=self.scope)
             found = {row["node"]["id"]: row["node"] for row in rows}
             return [found.get(key) for key in ids]
+
+        return self.loader(statement.name, batch)
+
+    def related(self, statement: Statement, owner: str, items: str) -> Loader[str, list[Record]]:
+        """This request's loader of the records that hang from ids, through ``statement``.
+
+        The statement unwinds ``$ids`` and returns a row per id that has any:
+        the id as ``owner`` and its records as the list ``items`` (within the
+        caller's scope); the other ids load as an empty list.
+        """
+
+        async def batch(ids: Sequence[str]) -> list[list[Record]]:
+            rows = await self.store.read(statement, {"ids": list(ids)}, scope=self.scope)
+            found = {row[owner]: row[items] for row in rows}
+            return [found.get(key, []) for key in ids]
 
         return self.loader(statement.name, batch)
 

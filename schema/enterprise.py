@@ -1,15 +1,17 @@
-"""GraphQL types of enterprises (market regulator) and federation organisations in them."""
+"""Enterprises from the market regulator: the type, its list and the lookup by USCC."""
 
 from __future__ import annotations
 
 import datetime as dt
+from enum import Enum
 from typing import Self
 
 import strawberry
 from strawberry.types import Info
 
-from graphdb.domain import enterprise as enterprise_cypher
-from graphdb.domain import federation as federation_cypher
+from graphdb import model
+from graphdb.domain import enterprise as cypher
+from schema.connection import Connection, Direction, page
 from schema.context import Context
 from schema.node import GraphNode
 from schema.organization import Organization
@@ -17,7 +19,8 @@ from schema.organization import Organization
 
 @strawberry.federation.type(keys=["uscc"], description="An enterprise, keyed by its USCC.")
 class Enterprise(GraphNode):
-    by_ids = enterprise_cypher.BY_USCCS
+    label = model.ENTERPRISE
+    by_ids = cypher.BY_USCCS
     uscc: str = strawberry.field(description="Unified Social Credit Code (统一社会信用代码)")
     name: str
     industry: str
@@ -38,14 +41,55 @@ class Enterprise(GraphNode):
         return await cls.load(info, uscc)
 
 
-@strawberry.type(description="A trade union or women's federation organised in an enterprise.")
-class FederationOrg(GraphNode):
-    by_ids = federation_cypher.BY_IDS
-    kind: str = strawberry.field(description="trade_union or womens_federation")
-    name: str
-    founded_on: dt.date | None
-    uscc: strawberry.Private[str]
+async def enterprise(info: Info[Context, None], uscc: str) -> Enterprise | None:
+    return await Enterprise.load(info, uscc.strip().upper())
 
-    @strawberry.field
-    async def enterprise(self, info: Info[Context, None]) -> Enterprise | None:
-        return await Enterprise.load(info, self.uscc)
+
+@strawberry.input(description="Filters on enterprises; all given must hold.")
+class EnterpriseWhere:
+    name_contains: str | None = None
+    region_code_prefix: str | None = None
+    status: str | None = strawberry.field(default=None, description="active, revoked, cancelled")
+    industry: str | None = None
+    cultivation_pool: bool | None = None
+
+
+@strawberry.enum
+class EnterpriseOrderField(Enum):
+    USCC = "key"
+    NAME = "name"
+    REGISTERED_ON = "registered_on"
+    EMPLOYEES = "employees"
+
+
+@strawberry.input
+class EnterpriseOrder:
+    field: EnterpriseOrderField = EnterpriseOrderField.USCC
+    direction: Direction = Direction.ASC
+
+
+async def enterprises(
+    info: Info[Context, None],
+    where: EnterpriseWhere | None = None,
+    order_by: EnterpriseOrder | None = None,
+    first: int | None = None,
+    after: str | None = None,
+) -> Connection[Enterprise]:
+    where = where or EnterpriseWhere()
+    order = order_by or EnterpriseOrder()
+    filters = {
+        "name": where.name_contains,
+        "region": where.region_code_prefix,
+        "status": where.status,
+        "industry": where.industry,
+        "pool": where.cultivation_pool,
+    }
+    return await page(
+        info,
+        statement=cypher.LIST[(order.field.value, order.direction.value)],
+        count_statement=cypher.COUNT_LIST,
+        filters=filters,
+        first=first,
+        after=after,
+        node=Enterprise.from_record,
+    )

@@ -1,8 +1,13 @@
-"""The Relay ``Node`` interface for graph records: global ids, loading by id in batches."""
+"""The Relay ``Node`` interface for graph records: global ids, loading by id in batches.
+
+Every node type names its :class:`graphdb.Label`; :func:`node_type` finds the
+type of a label, and :data:`graphdb.LABELS` decides which types there must be.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import importlib
 from collections.abc import Iterable
 from typing import Any, ClassVar, Self
 
@@ -10,9 +15,11 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from graphdb import Record, Statement
+from graphdb import LABELS, Label, Record, Statement
 from schema.context import Context
 from schema.errors import BadGlobalId, HubGraphQLError
+
+_TYPES: dict[str, type[GraphNode]] = {}
 
 
 @strawberry.interface(
@@ -26,8 +33,17 @@ class GraphNode(relay.Node):
     ``_entities`` all batch the same way.
     """
 
+    label: ClassVar[Label]
     by_ids: ClassVar[Statement]
     key: relay.NodeID[str]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        label = cls.__dict__.get("label")
+        if isinstance(label, Label):
+            if cls.__name__ != label.type_name or label.name in _TYPES:
+                raise TypeError(f"{cls.__name__} is not the one node type of label {label.name}")
+            _TYPES[label.name] = cls
 
     @strawberry.field(name="key", description="The record's own key in its source system.")
     def source_key(self) -> str:
@@ -53,15 +69,39 @@ class GraphNode(relay.Node):
     @classmethod
     def key_of(cls, global_id: str) -> str:
         """The record key inside a global id of this type; a clear error otherwise."""
-        try:
-            decoded = relay.GlobalID.from_id(global_id)
-        except relay.GlobalIDValueError:
-            raise BadGlobalId(f"{global_id!r} is not a global id") from None
-        if decoded.type_name != cls.__name__:
+        kind, key = decode(global_id)
+        if kind is not cls:
             raise BadGlobalId(
-                f"{global_id!r} is the id of a {decoded.type_name}, not of a {cls.__name__}"
+                f"{global_id!r} is the id of a {kind.__name__}, not of a {cls.__name__}"
             )
-        return decoded.node_id
+        return key
+
+
+def node_type(label: Label) -> type[GraphNode]:
+    """The GraphQL type of the nodes of ``label``."""
+    found = _TYPES.get(label.name)
+    if found is None:
+        raise LookupError(f"no node type for label {label.name}: import schema.{label.domain}")
+    return found
+
+
+def node_types() -> list[type[GraphNode]]:
+    """The node type of every label of the graph model, each from its domain's module."""
+    for label in LABELS:
+        importlib.import_module(f"schema.{label.domain}")
+    return [node_type(label) for label in LABELS]
+
+
+def decode(global_id: str) -> tuple[type[GraphNode], str]:
+    """The node type and record key inside a global id; a clear error otherwise."""
+    try:
+        decoded = relay.GlobalID.from_id(global_id)
+    except relay.GlobalIDValueError:
+        raise BadGlobalId(f"{global_id!r} is not a global id") from None
+    kind = next((t for t in _TYPES.values() if t.__name__ == decoded.type_name), None)
+    if kind is None:
+        raise BadGlobalId(f"{global_id!r} names no type of this graph")
+    return kind, decoded.node_id
 
 
 _COLUMNS: dict[type, tuple[str, ...]] = {}

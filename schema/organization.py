@@ -1,29 +1,33 @@
-"""GraphQL types of the organisation tree: organisations and their cadre posts."""
+"""Organisations of the league tree: the type, its list and lookups, and the tree below one."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Annotated, Self
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated, Self, cast
 
 import strawberry
 from strawberry.types import Info
 
-from graphdb import Record
-from graphdb.domain import organization as org_cypher
-from graphdb.domain import post as post_cypher
+from graphdb import Record, model
+from graphdb.domain import organization as cypher
+from schema.connection import Connection, Direction, page
 from schema.context import Context
-from schema.node import GraphNode
+from schema.errors import HubGraphQLError
+from schema.node import GraphNode, exactly_one, node_type
 
 if TYPE_CHECKING:
-    from schema.people import Person
+    from schema.post import CadrePost
+
+MAX_TREE_DEPTH = 3
 
 
 @strawberry.federation.type(
     keys=["id"], description="A league organisation: a committee (levels 1-4) or a branch (5)."
 )
 class Organization(GraphNode):
-    by_ids = org_cypher.BY_IDS
+    label = model.ORGANIZATION
+    by_ids = cypher.BY_IDS
     code: str = strawberry.field(description="The organisation code (组织代码).")
     name: str
     level: int = strawberry.field(
@@ -52,59 +56,111 @@ class Organization(GraphNode):
 
     @strawberry.field(description="The organisations directly under this one, by code.")
     async def children(self, info: Info[Context, None]) -> list[Organization]:
-        async def batch(ids: Sequence[str]) -> list[list[Organization]]:
-            rows = await info.context.store.read(
-                org_cypher.CHILDREN_OF, {"ids": list(ids)}, scope=info.context.scope
-            )
-            found = {row["parent_id"]: row["children"] for row in rows}
-            return [[Organization.from_record(c) for c in found.get(key, [])] for key in ids]
-
-        return await info.context.loader(org_cypher.CHILDREN_OF.name, batch).load(self.key)
+        loader = info.context.related(cypher.CHILDREN_OF, "parent_id", "children")
+        return [Organization.from_record(child) for child in await loader.load(self.key)]
 
     @strawberry.field(description="The cadre posts of this organisation, vacant ones included.")
-    async def posts(self, info: Info[Context, None]) -> list[CadrePost]:
-        return await posts_of(info, self.key)
+    async def posts(
+        self, info: Info[Context, None]
+    ) -> list[Annotated[CadrePost, strawberry.lazy("schema.post")]]:
+        post_type = cast("type[CadrePost]", node_type(model.POST))  # schema.post imports this
+        return await post_type.of_organization(info, self.key)
 
     @classmethod
     async def resolve_reference(cls, info: Info[Context, None], id: strawberry.ID) -> Self | None:
         return await cls.load(info, cls.key_of(str(id)))
 
 
-@strawberry.type(
-    description="A cadre post (团干部职务) of an organisation; vacant when no one holds it."
-)
-class CadrePost(GraphNode):
-    by_ids = post_cypher.BY_IDS
-    title: str = strawberry.field(description="secretary, deputy_secretary, committee_member, ...")
-    mode: str = strawberry.field(description="full_time, seconded or part_time (专职/挂职/兼职)")
-    vacant_since: dt.date | None = strawberry.field(description="null while the post is held")
-    since: dt.date | None = strawberry.field(description="when the holder took the post")
-    organization_id: strawberry.Private[str]
-    holder_id: strawberry.Private[str | None]
-
-    @strawberry.field
-    async def organization(self, info: Info[Context, None]) -> Organization | None:
-        return await Organization.load(info, self.organization_id)
-
-    @strawberry.field(description="The person holding the post; null when vacant.")
-    async def holder(
-        self, info: Info[Context, None]
-    ) -> Annotated[Person, strawberry.lazy("schema.people")] | None:
-        from schema.people import Person
-
-        return await Person.load(info, self.holder_id) if self.holder_id else None
+async def organization(
+    info: Info[Context, None], id: strawberry.ID | None = None, code: str | None = None
+) -> Organization | None:
+    name, value = exactly_one(id=id, code=code)
+    key = Organization.key_of(str(value)) if name == "id" else str(value)
+    return await Organization.load(info, key)
 
 
-async def posts_of(info: Info[Context, None], organization_key: str) -> list[CadrePost]:
-    """The posts of an organisation, batched with every other organisation's of the request."""
-
-    async def batch(ids: Sequence[str]) -> list[list[CadrePost]]:
-        rows = await info.context.store.read(
-            post_cypher.OF_ORGANIZATIONS, {"ids": list(ids)}, scope=info.context.scope
-        )
-        found = {row["organization_id"]: row["posts"] for row in rows}
-        return [[CadrePost.from_record(p) for p in found.get(key, [])] for key in ids]
-
-    return await info.context.loader(post_cypher.OF_ORGANIZATIONS.name, batch).load(
-        organization_key
+@strawberry.input(description="Filters on organisations; all given must hold.")
+class OrganizationWhere:
+    name_contains: str | None = None
+    under: str | None = strawberry.field(default=None, description="code of an ancestor")
+    region_code_prefix: str | None = strawberry.field(
+        default=None, description="GB/T 2260 prefix: 44 a province, 4401 a city"
     )
+    level: int | None = None
+    kind: str | None = strawberry.field(default=None, description="committee or branch")
+    field: str | None = None
+
+
+@strawberry.enum
+class OrganizationOrderField(Enum):
+    CODE = "key"
+    NAME = "name"
+    LEVEL = "level"
+
+
+@strawberry.input
+class OrganizationOrder:
+    field: OrganizationOrderField = OrganizationOrderField.CODE
+    direction: Direction = Direction.ASC
+
+
+async def organizations(
+    info: Info[Context, None],
+    where: OrganizationWhere | None = None,
+    order_by: OrganizationOrder | None = None,
+    first: int | None = None,
+    after: str | None = None,
+) -> Connection[Organization]:
+    where = where or OrganizationWhere()
+    order = order_by or OrganizationOrder()
+    filters = {
+        "under": where.under,
+        "name": where.name_contains,
+        "region": where.region_code_prefix,
+        "level": where.level,
+        "kind": where.kind,
+        "field": where.field,
+    }
+    return await page(
+        info,
+        statement=cypher.LIST[(order.field.value, order.direction.value)],
+        count_statement=cypher.COUNT_LIST,
+        filters=filters,
+        first=first,
+        after=after,
+        node=Organization.from_record,
+    )
+
+
+@strawberry.type(description="An organisation with the tree below it, to the depth asked.")
+class TreeNode:
+    organization: Organization
+    children: list[TreeNode]
+
+
+async def organization_tree(
+    info: Info[Context, None],
+    root_code: Annotated[  # ``root`` would be strawberry's parent value
+        str, strawberry.argument(name="root", description="code of the top organisation")
+    ],
+    depth: int = 1,
+) -> TreeNode | None:
+    if not 0 <= depth <= MAX_TREE_DEPTH:
+        raise HubGraphQLError(
+            f"depth must be between 0 and {MAX_TREE_DEPTH}; "
+            "ask again from a lower organisation for more"
+        )
+    rows = await info.context.store.read(
+        cypher.TREE, {"root": root_code, "depth": depth}, scope=info.context.scope
+    )
+    nodes: dict[str, TreeNode] = {}
+    top: TreeNode | None = None
+    for row in rows:  # parents come before their children
+        found = Organization.from_record(row["node"])
+        node = nodes[found.key] = TreeNode(organization=found, children=[])
+        parent = nodes.get(found.lineage[-2]) if len(found.lineage) > 1 else None
+        if found.key == root_code:
+            top = node
+        elif parent is not None:
+            parent.children.append(node)
+    return top

@@ -19,9 +19,11 @@ from graphdb import Record
 from graphdb.domain import trace as cypher
 from schema.activity import Activity
 from schema.context import Context
-from schema.membership import Transfer
-from schema.organization import CadrePost, Organization, posts_of
-from schema.people import Member
+from schema.member import Member
+from schema.node import exactly_one
+from schema.organization import Organization
+from schema.post import CadrePost
+from schema.transfer import Transfer
 
 RECENT = 20
 
@@ -44,9 +46,7 @@ class HeldPost:
     title: str
     mode: str
     since: dt.date | None
-    organization: Organization | None = strawberry.field(
-        description="null when it lies outside what the caller may see"
-    )
+    organization: Organization | None
 
 
 @strawberry.type(description="One month's dues payment.")
@@ -83,13 +83,19 @@ class MemberTrace:
         description="The branch and every organisation above it, up to the root "
         "(or up to the top of what the caller may see)."
     )
-    posts: list[HeldPost]
-    transfers: list[Transfer]
+    posts: list[HeldPost] = strawberry.field(
+        description="posts held in organisations the caller may see"
+    )
+    transfers: list[Transfer] = strawberry.field(
+        description="transfers from or to organisations the caller may see"
+    )
     dues: list[DuesMonth] = strawberry.field(description="payments by month, oldest first")
     recent_registrations: list[RecentRegistration] = strawberry.field(
         description=f"the latest {RECENT} registrations, newest first"
     )
-    registration_count: int
+    registration_count: int = strawberry.field(
+        description="registrations for activities of organisations the caller may see"
+    )
     recent_service: list[RecentService] = strawberry.field(
         description=f"the latest {RECENT} service sessions, newest first"
     )
@@ -100,7 +106,13 @@ class MemberTrace:
     )
 
 
-async def member_trace(info: Info[Context, None], key: str) -> MemberTrace | None:
+async def trace(
+    info: Info[Context, None],
+    member_id: strawberry.ID | None = None,
+    member_key: str | None = None,
+) -> MemberTrace | None:
+    name, value = exactly_one(member_id=member_id, member_key=member_key)
+    key = Member.key_of(str(value)) if name == "member_id" else str(value)
     rows = await info.context.store.read(
         cypher.MEMBER, {"id": key, "recent": RECENT}, scope=info.context.scope
     )
@@ -243,7 +255,7 @@ class OrganizationTrace:
 
     @strawberry.field(description="Its cadre posts, vacant ones with the date they fell vacant.")
     async def posts(self, info: Info[Context, None]) -> list[CadrePost]:
-        return await posts_of(info, self.organization.key)
+        return await CadrePost.of_organization(info, self.organization.key)
 
     @strawberry.field(description=f"Its latest {RECENT} activities, newest first.")
     async def recent_activities(self, info: Info[Context, None]) -> list[Activity]:
@@ -251,7 +263,11 @@ class OrganizationTrace:
         return [activity for activity in found if activity is not None]
 
 
-async def organization_trace(info: Info[Context, None], key: str) -> OrganizationTrace | None:
+async def trace_organization(
+    info: Info[Context, None], id: strawberry.ID | None = None, code: str | None = None
+) -> OrganizationTrace | None:
+    name, value = exactly_one(id=id, code=code)
+    key = Organization.key_of(str(value)) if name == "id" else str(value)
     rows = await info.context.store.read(
         cypher.ORGANIZATION, {"id": key, "recent": RECENT}, scope=info.context.scope
     )

@@ -17,13 +17,15 @@ from connectors.synthetic.generator import Row, SyntheticProvince
 from graphdb import Provenance, Statement, Store
 from graphdb.domain import (
     activity,
-    dues,
+    dues_payment,
     enterprise,
-    federation,
+    federation_org,
+    member,
     organization,
     person,
     post,
-    service,
+    registration,
+    service_record,
     transfer,
 )
 
@@ -56,7 +58,7 @@ def streams(province: SyntheticProvince) -> list[Stream]:
     ]
     return [
         *tree,
-        Stream("members", person.UPSERT_MEMBER, province.members, scale.members),
+        Stream("members", member.UPSERT, province.members, scale.members),
         Stream("other people", person.UPSERT, province.people, scale.people - scale.members),
         Stream("cadre posts", post.UPSERT, province.posts, scale.posts),
         Stream(
@@ -68,7 +70,7 @@ def streams(province: SyntheticProvince) -> list[Stream]:
         ),
         Stream(
             "federation organisations",
-            federation.UPSERT,
+            federation_org.UPSERT,
             province.federation_orgs,
             scale.federation_orgs,
         ),
@@ -76,10 +78,15 @@ def streams(province: SyntheticProvince) -> list[Stream]:
         Stream(
             "co-hosted activities", activity.CO_HOST, province.co_hosts, scale.co_hosted_activities
         ),
-        Stream("registrations", activity.REGISTER, province.registrations, scale.registrations),
-        Stream("service records", service.UPSERT, province.service_records, scale.service_records),
+        Stream("registrations", registration.UPSERT, province.registrations, scale.registrations),
+        Stream(
+            "service records",
+            service_record.UPSERT,
+            province.service_records,
+            scale.service_records,
+        ),
         Stream("transfers", transfer.UPSERT, province.transfers, scale.transfers),
-        Stream("dues payments", dues.UPSERT, province.dues_payments, scale.dues_payments),
+        Stream("dues payments", dues_payment.UPSERT, province.dues_payments, scale.dues_payments),
     ]
 
 

@@ -1,18 +1,19 @@
-"""Activities (活动) ``HOSTED_BY`` an organisation, and the ``Registration`` of people for them.
+"""Activities (活动) ``HOSTED_BY`` an organisation, from the activity platforms (青年之声).
 
-A person ``REGISTERED`` a registration ``FOR`` an activity (报名); the
-registration records attendance (参加) and an optional rating from 1 to 5
-(评议). Activities co-hosted with a federation are ``CO_HOSTED_WITH`` it.
+An activity belongs to its host; activities co-hosted with a federation are
+``CO_HOSTED_WITH`` it. People sign up through registrations
+(``graphdb.domain.registration``).
 """
 
 from graphdb import statement as cypher
-from graphdb.indexes import fulltext, lookup, unique
+from graphdb.indexes import fulltext, lookup
+from graphdb.model import ACTIVITY
+from graphdb.scope import within
+from graphdb.statement import SUBTREE
 
 INDEXES = (
-    unique("Activity", "id"),
     lookup("Activity", "starts_on"),
     fulltext("Activity", "title"),
-    unique("Registration", "id"),
 )
 
 UPSERT = cypher.write(
@@ -39,64 +40,25 @@ CO_HOST = cypher.write(
     """,
 )
 
-REGISTER = cypher.write(
-    "registration.upsert",
-    """
-    UNWIND $rows AS r
-    MATCH (p:Person {id: r.person_id})
-    MATCH (a:Activity {id: r.activity_id})
-    MERGE (g:Registration {id: r.id})
-    SET g += r.props, g.registered_on = date(r.registered_on),
-        g.source = $source, g.synced_at = $synced_at
-    MERGE (p)-[:REGISTERED]->(g)
-    MERGE (g)-[:FOR]->(a)
-    RETURN count(g) AS written
-    """,
-)
+COUNT = ACTIVITY.count()
 
-COUNT = cypher.read(
-    "activity.count",
-    """
-    MATCH (a:Activity)
-    RETURN count(a) AS activities
-    """,
-)
-
-COUNT_REGISTRATIONS = cypher.read(
-    "registration.count",
-    """
-    MATCH (g:Registration)
-    RETURN count(g) AS registrations
-    """,
-)
+_NODE = "a {.id, .title, .platform, .starts_on, .region_code, .status, host_id: o.id} AS node"
 
 BY_IDS = cypher.read(
     "activity.by_ids",
-    """
+    f"""
     UNWIND $ids AS id
-    MATCH (a:Activity {id: id})
+    MATCH (a:Activity {{id: id}})
     WITH a
     MATCH (a)-[:HOSTED_BY]->(o:Organization)
-    WHERE $scope IS NULL OR $scope IN o.lineage
-    RETURN a {.id, .title, .platform, .starts_on, .region_code, .status, host_id: o.id} AS node
+    WHERE {within("o")}
+    RETURN {_NODE}
     """,
+    bound=SUBTREE,
 )
 
-REGISTRATIONS_BY_IDS = cypher.read(
-    "registration.by_ids",
-    """
-    UNWIND $ids AS id
-    MATCH (g:Registration {id: id})
-    WITH g
-    MATCH (p:Person)-[:REGISTERED]->(g)-[:FOR]->(a:Activity)-[:HOSTED_BY]->(o:Organization)
-    WHERE $scope IS NULL OR $scope IN o.lineage
-    RETURN g {.id, .registered_on, .attended, .rating, person_id: p.id,
-              activity_id: a.id} AS node
-    """,
-)
-
-_FILTER = """
-    ($scope IS NULL OR $scope IN o.lineage)
+_FILTER = f"""
+    {within("o")}
     AND ($under IS NULL OR $under IN o.lineage)
     AND ($title IS NULL OR a.title CONTAINS $title)
     AND ($region IS NULL OR a.region_code STARTS WITH $region)
@@ -112,9 +74,10 @@ LIST = cypher.read_sorted(
     MATCH (a)-[:HOSTED_BY]->(o:Organization)
     WHERE {_FILTER}
     WITH a, o ORDER BY {{order}}, a.id SKIP $skip LIMIT $limit
-    RETURN a {{.id, .title, .platform, .starts_on, .region_code, .status, host_id: o.id}} AS node
+    RETURN {_NODE}
     """,
     {"key": "a.id", "title": "a.title", "starts_on": "a.starts_on"},
+    bound=SUBTREE,
 )
 COUNT_LIST = cypher.read(
     "activity.count_scan",
@@ -125,4 +88,5 @@ COUNT_LIST = cypher.read(
     WHERE {_FILTER}
     RETURN count(a) AS total
     """,
+    bound=SUBTREE,
 )

@@ -1,15 +1,18 @@
 """Enterprises (``Enterprise``, keyed by the 18-character USCC) from the market regulator.
 
 An enterprise lies ``IN_AREA_OF`` the township or street committee responsible
-for it; a league organisation set up in it is ``BASED_IN`` it. Enterprises in
-the cultivation pool (团建培育库) carry ``cultivation_pool: true``.
+for it, and belongs to that committee; a league organisation set up in it is
+``BASED_IN`` it. Enterprises in the cultivation pool (团建培育库) carry
+``cultivation_pool: true``.
 """
 
 from graphdb import statement as cypher
-from graphdb.indexes import fulltext, lookup, unique
+from graphdb.indexes import fulltext, lookup
+from graphdb.model import ENTERPRISE
+from graphdb.scope import within
+from graphdb.statement import SUBTREE
 
 INDEXES = (
-    unique("Enterprise", "uscc"),
     lookup("Enterprise", "region_code"),
     fulltext("Enterprise", "name"),
 )
@@ -38,29 +41,26 @@ BASE_ORGANIZATION = cypher.write(
     """,
 )
 
-COUNT = cypher.read(
-    "enterprise.count",
-    """
-    MATCH (e:Enterprise)
-    RETURN count(e) AS enterprises
-    """,
-)
+COUNT = ENTERPRISE.count()
+
+_NODE = """e {.uscc, .name, .industry, .region_code, .registered_on, .status, .employees,
+              .young_employees, .cultivation_pool, id: e.uscc, area_id: t.id} AS node"""
 
 BY_USCCS = cypher.read(
     "enterprise.by_usccs",
-    """
+    f"""
     UNWIND $ids AS id
-    MATCH (e:Enterprise {uscc: id})
+    MATCH (e:Enterprise {{uscc: id}})
     WITH e
     MATCH (e)-[:IN_AREA_OF]->(t:Organization)
-    WHERE $scope IS NULL OR $scope IN t.lineage
-    RETURN e {.uscc, .name, .industry, .region_code, .registered_on, .status, .employees,
-              .young_employees, .cultivation_pool, id: e.uscc, area_id: t.id} AS node
+    WHERE {within("t")}
+    RETURN {_NODE}
     """,
+    bound=SUBTREE,
 )
 
-_FILTER = """
-    ($scope IS NULL OR $scope IN t.lineage)
+_FILTER = f"""
+    {within("t")}
     AND ($name IS NULL OR e.name CONTAINS $name)
     AND ($region IS NULL OR e.region_code STARTS WITH $region)
     AND ($status IS NULL OR e.status = $status)
@@ -75,8 +75,7 @@ LIST = cypher.read_sorted(
     MATCH (e)-[:IN_AREA_OF]->(t:Organization)
     WHERE {_FILTER}
     WITH e, t ORDER BY {{order}}, e.uscc SKIP $skip LIMIT $limit
-    RETURN e {{.uscc, .name, .industry, .region_code, .registered_on, .status, .employees,
-               .young_employees, .cultivation_pool, id: e.uscc, area_id: t.id}} AS node
+    RETURN {_NODE}
     """,
     {
         "key": "e.uscc",
@@ -84,6 +83,7 @@ LIST = cypher.read_sorted(
         "registered_on": "e.registered_on",
         "employees": "e.employees",
     },
+    bound=SUBTREE,
 )
 COUNT_LIST = cypher.read(
     "enterprise.count_scan",
@@ -94,4 +94,5 @@ COUNT_LIST = cypher.read(
     WHERE {_FILTER}
     RETURN count(e) AS total
     """,
+    bound=SUBTREE,
 )

@@ -3,15 +3,17 @@
 Levels: 1 province committee, 2 city, 3 county or district, 4 township, street
 or grassroots committee, 5 branch. ``id`` is the organisation code of the
 membership system. ``lineage`` lists the ids from the root down to the node
-itself; a subtree bound (``$scope``) is a membership test on it, so scoped
-queries never walk the tree to decide what a caller may see.
+itself; the subtree bound (:func:`graphdb.scope.within`) is a membership test
+on it, so scoped queries never walk the tree to decide what a caller may see.
 """
 
 from graphdb import statement as cypher
-from graphdb.indexes import fulltext, lookup, unique
+from graphdb.indexes import fulltext, lookup
+from graphdb.model import ORGANIZATION
+from graphdb.scope import within
+from graphdb.statement import PUBLIC, SUBTREE
 
 INDEXES = (
-    unique("Organization", "id"),
     lookup("Organization", "level"),
     lookup("Organization", "region_code"),
     fulltext("Organization", "name"),
@@ -43,37 +45,43 @@ UPSERT = cypher.write(
 
 BY_IDS = cypher.read(
     "organization.by_ids",
-    """
+    f"""
     UNWIND $ids AS id
-    MATCH (o:Organization {id: id})
-    WHERE $scope IS NULL OR $scope IN o.lineage
-    RETURN o {.*} AS node
+    MATCH (o:Organization {{id: id}})
+    WHERE {within("o")}
+    RETURN o {{.*}} AS node
     """,
+    bound=SUBTREE,
 )
 
 CHILDREN_OF = cypher.read(
     "organization.children_of",
-    """
+    f"""
     UNWIND $ids AS id
-    MATCH (p:Organization {id: id})
+    MATCH (p:Organization {{id: id}})
     WITH p
     MATCH (p)<-[:SUB_OF]-(c:Organization)
-    WHERE $scope IS NULL OR $scope IN c.lineage
+    WHERE {within("c")}
     WITH p, c ORDER BY c.id
-    RETURN p.id AS parent_id, collect(c {.*}) AS children
+    RETURN p.id AS parent_id, collect(c {{.*}}) AS children
     """,
+    bound=SUBTREE,
 )
 
-COUNT = cypher.read(
+COUNT = ORGANIZATION.count()
+
+# The shape of the tree is public: how many organisations of each level.
+COUNT_BY_LEVEL = cypher.read(
     "organization.count_by_level",
     """
     MATCH (o:Organization)
     RETURN o.level AS level, count(o) AS organizations ORDER BY level
     """,
+    bound=PUBLIC,
 )
 
-_FILTER = """
-    ($scope IS NULL OR $scope IN o.lineage)
+_FILTER = f"""
+    {within("o")}
     AND ($under IS NULL OR $under IN o.lineage)
     AND ($name IS NULL OR o.name CONTAINS $name)
     AND ($region IS NULL OR o.region_code STARTS WITH $region)
@@ -90,6 +98,7 @@ LIST = cypher.read_sorted(
     RETURN o {{.*}} AS node
     """,
     {"key": "o.id", "name": "o.name", "level": "o.level"},
+    bound=SUBTREE,
 )
 COUNT_LIST = cypher.read(
     "organization.count_scan",
@@ -98,18 +107,20 @@ COUNT_LIST = cypher.read(
     WHERE {_FILTER}
     RETURN count(o) AS total
     """,
+    bound=SUBTREE,
 )
 
 TREE = cypher.read(
     "organization.tree",
-    """
-    MATCH (r:Organization {id: $root})
+    f"""
+    MATCH (r:Organization {{id: $root}})
     WITH r
-    WHERE $scope IS NULL OR $scope IN r.lineage
+    WHERE {within("r")}
     MATCH (d:Organization)-[:SUB_OF*0..3]->(r)
     WITH r, d
     WHERE size(d.lineage) - size(r.lineage) <= $depth
-    RETURN d {.*} AS node
+    RETURN d {{.*}} AS node
     ORDER BY size(d.lineage), d.id
     """,
+    bound=SUBTREE,
 )

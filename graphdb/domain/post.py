@@ -3,15 +3,16 @@
 A post has a title (secretary, deputy secretary, committee member) and a mode
 (full-time, seconded, part-time: 专职 / 挂职 / 兼职). A vacant post has no holder
 and a ``vacant_since`` date: cadre evaluation turns it red after three months.
+A post belongs to its organisation.
 """
 
 from graphdb import statement as cypher
-from graphdb.indexes import lookup, unique
+from graphdb.indexes import lookup
+from graphdb.model import POST
+from graphdb.scope import within
+from graphdb.statement import SUBTREE
 
-INDEXES = (
-    unique("Post", "id"),
-    lookup("Post", "title"),
-)
+INDEXES = (lookup("Post", "title"),)
 
 UPSERT = cypher.write(
     "post.upsert",
@@ -38,41 +39,49 @@ APPOINT = cypher.write(
     """,
 )
 
-COUNT = cypher.read(
-    "post.count",
-    """
+COUNT = POST.count()
+
+COUNT_FILLED = cypher.read(
+    "post.count_filled",
+    f"""
     MATCH (p:Post)
+    WITH p
+    MATCH (p)-[:POST_IN]->(o:Organization)
+    WHERE {within("o")}
     OPTIONAL MATCH (c:Person)-[:SERVES_IN]->(p)
     RETURN count(DISTINCT p) AS posts, count(c) AS filled
     """,
+    bound=SUBTREE,
 )
+
+_NODE = """p {.id, .title, .mode, .vacant_since, organization_id: o.id, holder_id: h.id,
+              since: s.since}"""
 
 BY_IDS = cypher.read(
     "post.by_ids",
-    """
+    f"""
     UNWIND $ids AS id
-    MATCH (p:Post {id: id})
+    MATCH (p:Post {{id: id}})
     WITH p
     MATCH (p)-[:POST_IN]->(o:Organization)
-    WHERE $scope IS NULL OR $scope IN o.lineage
+    WHERE {within("o")}
     OPTIONAL MATCH (h:Person)-[s:SERVES_IN]->(p)
-    RETURN p {.id, .title, .mode, .vacant_since, organization_id: o.id, holder_id: h.id,
-              since: s.since} AS node
+    RETURN {_NODE} AS node
     """,
+    bound=SUBTREE,
 )
 
 OF_ORGANIZATIONS = cypher.read(
     "post.of_organizations",
-    """
+    f"""
     UNWIND $ids AS id
-    MATCH (o:Organization {id: id})
+    MATCH (o:Organization {{id: id}})
     WITH o
-    WHERE $scope IS NULL OR $scope IN o.lineage
+    WHERE {within("o")}
     MATCH (o)<-[:POST_IN]-(p:Post)
     OPTIONAL MATCH (h:Person)-[s:SERVES_IN]->(p)
     WITH o, p, h, s ORDER BY p.id
-    RETURN o.id AS organization_id,
-           collect(p {.id, .title, .mode, .vacant_since, organization_id: o.id, holder_id: h.id,
-                      since: s.since}) AS posts
+    RETURN o.id AS organization_id, collect({_NODE}) AS posts
     """,
+    bound=SUBTREE,
 )

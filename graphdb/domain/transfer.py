@@ -2,16 +2,18 @@
 
 The receiving organisation must respond; leaders watch the share answered within
 72 hours. ``requested_at`` and ``responded_at`` are instants in epoch
-milliseconds (FalkorDB has no ``datetime``); ``responded_at`` is null while pending.
+milliseconds (FalkorDB has no ``datetime``); ``responded_at`` is null while
+pending. A transfer belongs to both ends: the sending and the receiving
+organisation each see it.
 """
 
 from graphdb import statement as cypher
-from graphdb.indexes import lookup, unique
+from graphdb.indexes import lookup
+from graphdb.model import TRANSFER
+from graphdb.scope import within
+from graphdb.statement import SUBTREE
 
-INDEXES = (
-    unique("Transfer", "id"),
-    lookup("Transfer", "status"),
-)
+INDEXES = (lookup("Transfer", "status"),)
 
 UPSERT = cypher.write(
     "transfer.upsert",
@@ -29,24 +31,19 @@ UPSERT = cypher.write(
     """,
 )
 
-COUNT = cypher.read(
-    "transfer.count",
-    """
-    MATCH (x:Transfer)
-    RETURN count(x) AS transfers
-    """,
-)
+COUNT = TRANSFER.count()
 
 BY_IDS = cypher.read(
     "transfer.by_ids",
-    """
+    f"""
     UNWIND $ids AS id
-    MATCH (x:Transfer {id: id})
+    MATCH (x:Transfer {{id: id}})
     WITH x
     MATCH (m:Member)-[:REQUESTED]->(x)-[:FROM]->(f:Organization)
     MATCH (x)-[:TO]->(t:Organization)
-    WHERE $scope IS NULL OR $scope IN f.lineage OR $scope IN t.lineage
-    RETURN x {.id, .status, .requested_at, .responded_at, member_id: m.id, from_id: f.id,
-              to_id: t.id} AS node
+    WHERE {within("f")} OR {within("t")}
+    RETURN x {{.id, .status, .requested_at, .responded_at, member_id: m.id, from_id: f.id,
+              to_id: t.id}} AS node
     """,
+    bound=SUBTREE,
 )

@@ -16,15 +16,17 @@ from dataclasses import dataclass
 
 from graphdb import statement as cypher
 from graphdb.domain import INDEXES
+from graphdb.domain.search import SEARCHABLE
 from graphdb.indexes import Index
-from graphdb.search import SEARCHABLE
+from graphdb.statement import SUBTREE
 from graphdb.store import Record
 
-LIST_INDEXES = cypher.read(
+# The backend's look at its own DDL: schema statements, run only by ``apply_indexes``.
+LIST_INDEXES = cypher.schema(
     "falkordb.list_indexes",
     "CALL db.indexes() YIELD label, properties, types RETURN label, properties, types",
 )
-LIST_CONSTRAINTS = cypher.read(
+LIST_CONSTRAINTS = cypher.schema(
     "falkordb.list_constraints",
     "CALL db.constraints() YIELD type, label, properties RETURN type, label, properties",
 )
@@ -96,9 +98,10 @@ def present(indexes: Sequence[Record], constraints: Sequence[Record]) -> set[tup
 SEARCH = {
     label: cypher.read(
         f"falkordb.search.{label}",
-        f"CALL db.idx.fulltext.queryNodes('{label}', $text) YIELD node, score {target.tail}",
+        f"CALL db.idx.fulltext.queryNodes('{label}', $text) YIELD node, score {tail}",
+        bound=SUBTREE,
     )
-    for label, target in SEARCHABLE.items()
+    for label, tail in SEARCHABLE.items()
 }
 
 # Declared at import so that the Cypher lint test sees every DDL statement.

@@ -19,6 +19,7 @@ from falkordb.asyncio import FalkorDB
 from graphdb.errors import GraphUnavailable, QueryFailed
 from graphdb.falkordb_backend import ddl
 from graphdb.indexes import Index
+from graphdb.scope import Scope
 from graphdb.statement import Statement
 from graphdb.store import Params, Record, Store, Transaction, bind
 
@@ -80,10 +81,14 @@ class FalkorStore(Store):
             for row in result.result_set
         ]
 
-    async def explain(self, statement: Statement, params: Params | None = None) -> list[str]:
+    async def explain(
+        self, statement: Statement, params: Params | None = None, *, scope: Scope | None = None
+    ) -> list[str]:
         """FalkorDB's execution plan for a statement, one operation per line."""
         self.round_trips.add()
-        plan: list[str] = await self._graph.explain(statement.text, bind(statement, params))
+        plan: list[str] = await self._graph.explain(
+            statement.text, bind(statement, params, scope=scope)
+        )
         return [line.strip() for line in plan]
 
     async def transaction(self, work: Callable[[Transaction], Awaitable[T]]) -> T:
@@ -97,8 +102,8 @@ class FalkorStore(Store):
             return await work(_Unit(self))
 
     async def apply_indexes(self, indexes: Sequence[Index]) -> list[str]:
-        existing_indexes = await self.read(ddl.LIST_INDEXES)
-        existing_constraints = await self.read(ddl.LIST_CONSTRAINTS)
+        existing_indexes = await self._run(ddl.LIST_INDEXES, {}, write=False)
+        existing_constraints = await self._run(ddl.LIST_CONSTRAINTS, {}, write=False)
         present = ddl.present(existing_indexes, existing_constraints)
         applied: list[str] = []
         for index in indexes:

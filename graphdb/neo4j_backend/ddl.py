@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from graphdb import statement as cypher
 from graphdb.domain import INDEXES
+from graphdb.domain.search import SEARCHABLE
 from graphdb.indexes import Index
-from graphdb.search import SEARCHABLE
+from graphdb.statement import SUBTREE
 
-LIST_INDEXES = cypher.read("neo4j.list_indexes", "SHOW INDEXES YIELD name RETURN name")
-LIST_CONSTRAINTS = cypher.read("neo4j.list_constraints", "SHOW CONSTRAINTS YIELD name RETURN name")
+# The backend's look at its own DDL: schema statements, run only by ``apply_indexes``.
+LIST_INDEXES = cypher.schema("neo4j.list_indexes", "SHOW INDEXES YIELD name RETURN name")
+LIST_CONSTRAINTS = cypher.schema(
+    "neo4j.list_constraints", "SHOW CONSTRAINTS YIELD name RETURN name"
+)
 DELETE_ALL = cypher.schema(
     "neo4j.delete_all",
     "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS",
@@ -36,10 +40,10 @@ _FULLTEXT = {index.label: index.name for index in INDEXES if index.kind == "full
 SEARCH = {
     label: cypher.read(
         f"neo4j.search.{label}",
-        f"CALL db.index.fulltext.queryNodes('{_FULLTEXT[label]}', $text) YIELD node, score "
-        f"{target.tail}",
+        f"CALL db.index.fulltext.queryNodes('{_FULLTEXT[label]}', $text) YIELD node, score {tail}",
+        bound=SUBTREE,
     )
-    for label, target in SEARCHABLE.items()
+    for label, tail in SEARCHABLE.items()
 }
 
 # Declared at import so that the Cypher lint test sees every DDL statement.

@@ -62,8 +62,8 @@ class Neo4jStore(Store):
                 return await session.execute_write(unit)
 
     async def apply_indexes(self, indexes: Sequence[Index]) -> list[str]:
-        present = {row["name"] for row in await self.read(ddl.LIST_INDEXES)}
-        present |= {row["name"] for row in await self.read(ddl.LIST_CONSTRAINTS)}
+        present = {row["name"] for row in await self._run(ddl.LIST_INDEXES, {}, write=False)}
+        present |= {row["name"] for row in await self._run(ddl.LIST_CONSTRAINTS, {}, write=False)}
         applied: list[str] = []
         for index in indexes:
             if index.name in present:

@@ -13,34 +13,51 @@ from connectors import IdentityHasher
 from connectors.synthetic import SCALES, SyntheticProvince, seed, streams
 from connectors.synthetic.generator import id_number
 from connectors.synthetic.regions import guangdong
-from graphdb import Store
+from graphdb import SUBTREE, Scope, Store, model
 from graphdb import statement as cypher
 from graphdb.domain import (
     activity,
-    dues,
+    dues_payment,
     enterprise,
-    federation,
+    federation_org,
+    member,
     organization,
     person,
     post,
-    service,
+    registration,
+    service_record,
     transfer,
 )
+from graphdb.scope import within
 
+EVERYTHING = Scope.everything()
 HOLLOW_BRANCHES = cypher.read(
     "test.hollow_branches",
-    "MATCH (b:Organization {kind: 'branch'}) WHERE NOT (b)<-[:MEMBER_OF]-() RETURN count(b) AS n",
+    f"""
+    MATCH (b:Organization {{kind: 'branch'}})
+    WHERE {within("b")} AND NOT (b)<-[:MEMBER_OF]-()
+    RETURN count(b) AS n
+    """,
+    bound=SUBTREE,
 )
 BRANCHES_WITHOUT_POST = cypher.read(
     "test.branches_without_post",
-    "MATCH (b:Organization {kind: 'branch'}) WHERE NOT (b)<-[:POST_IN]-() RETURN count(b) AS n",
+    f"""
+    MATCH (b:Organization {{kind: 'branch'}})
+    WHERE {within("b")} AND NOT (b)<-[:POST_IN]-()
+    RETURN count(b) AS n
+    """,
+    bound=SUBTREE,
 )
 ALL_TEXT = cypher.read(
     "test.all_text_properties",
-    """
+    f"""
     MATCH (n) WHERE NOT n:Enterprise
+    WITH n, {model.bounded("n")} AS seen
+    WHERE seen
     UNWIND keys(n) AS k WITH n[k] AS v WHERE v IS NOT NULL RETURN collect(v) AS vs
     """,
+    bound=SUBTREE,
 )
 
 
@@ -105,11 +122,13 @@ def test_usccs_pass_the_national_check_and_are_unique(province: SyntheticProvinc
 async def test_seeded_counts_are_exact(seeded: Store, province: SyntheticProvince) -> None:
     scale = province.scale
 
-    async def one(statement: cypher.Statement, column: str) -> int:
-        value: int = (await seeded.read(statement))[0][column]
+    async def total(statement: cypher.Statement) -> int:
+        value: int = (await seeded.read(statement, scope=EVERYTHING))[0]["total"]
         return value
 
-    levels = {row["level"]: row["organizations"] for row in await seeded.read(organization.COUNT)}
+    levels = {
+        row["level"]: row["organizations"] for row in await seeded.read(organization.COUNT_BY_LEVEL)
+    }
     assert levels == {
         1: 1,
         2: scale.cities,
@@ -118,31 +137,32 @@ async def test_seeded_counts_are_exact(seeded: Store, province: SyntheticProvinc
         5: scale.branches,
     }
     assert sum(levels.values()) == scale.organizations
-    assert await one(person.COUNT, "people") == scale.people
-    assert await one(person.COUNT_MEMBERS, "members") == scale.members
-    posts = (await seeded.read(post.COUNT))[0]
-    assert (posts["posts"], posts["filled"]) == (scale.posts, scale.posts - scale.vacant_posts)
-    assert await one(enterprise.COUNT, "enterprises") == scale.enterprises
-    assert await one(federation.COUNT, "federation_orgs") == scale.federation_orgs
-    assert await one(activity.COUNT, "activities") == scale.activities
-    assert await one(activity.COUNT_REGISTRATIONS, "registrations") == scale.registrations
-    assert await one(service.COUNT, "service_records") == scale.service_records
-    assert await one(transfer.COUNT, "transfers") == scale.transfers
-    assert await one(dues.COUNT, "dues_payments") == scale.dues_payments
+    assert await total(person.COUNT) == scale.people
+    assert await total(member.COUNT) == scale.members
+    assert await total(post.COUNT) == scale.posts
+    filled = (await seeded.read(post.COUNT_FILLED, scope=EVERYTHING))[0]
+    assert (filled["posts"], filled["filled"]) == (scale.posts, scale.posts - scale.vacant_posts)
+    assert await total(enterprise.COUNT) == scale.enterprises
+    assert await total(federation_org.COUNT) == scale.federation_orgs
+    assert await total(activity.COUNT) == scale.activities
+    assert await total(registration.COUNT) == scale.registrations
+    assert await total(service_record.COUNT) == scale.service_records
+    assert await total(transfer.COUNT) == scale.transfers
+    assert await total(dues_payment.COUNT) == scale.dues_payments
 
 
 async def test_health_checks_have_something_to_find(
     seeded: Store, province: SyntheticProvince
 ) -> None:
-    hollow = (await seeded.read(HOLLOW_BRANCHES))[0]["n"]
-    without_post = (await seeded.read(BRANCHES_WITHOUT_POST))[0]["n"]
+    hollow = (await seeded.read(HOLLOW_BRANCHES, scope=EVERYTHING))[0]["n"]
+    without_post = (await seeded.read(BRANCHES_WITHOUT_POST, scope=EVERYTHING))[0]["n"]
     assert hollow == province.scale.hollow_branches > 0
     assert without_post == province.scale.branches_without_post > 0
 
 
 async def test_no_raw_identifier_reaches_the_graph(seeded: Store) -> None:
     """Outside enterprises (whose 18-character USCC is public), nothing looks like an ID."""
-    values = (await seeded.read(ALL_TEXT))[0]["vs"]
+    values = (await seeded.read(ALL_TEXT, scope=EVERYTHING))[0]["vs"]
     raw_id = re.compile(r"\b\d{17}[\dX]\b")
     raw_phone = re.compile(r"\b1[3-9]\d{9}\b")
     leaks = [v for v in values if isinstance(v, str) and (raw_id.search(v) or raw_phone.search(v))]
@@ -152,11 +172,11 @@ async def test_no_raw_identifier_reaches_the_graph(seeded: Store) -> None:
 async def test_seeding_again_changes_nothing(store: Store, hasher: IdentityHasher) -> None:
     province = SyntheticProvince(SCALES["tiny"], 11, hasher)
     first = await seed(store, province)
-    people = await store.read(person.COUNT)
+    people = await store.read(person.COUNT, scope=EVERYTHING)
     second = await seed(store, province)
     assert first == second
-    assert await store.read(person.COUNT) == people
+    assert await store.read(person.COUNT, scope=EVERYTHING) == people
     assert (
-        sum(row["organizations"] for row in await store.read(organization.COUNT))
+        sum(row["organizations"] for row in await store.read(organization.COUNT_BY_LEVEL))
         == province.scale.organizations
     )

@@ -14,7 +14,15 @@ from pathlib import Path
 import pytest
 import redis
 
-from graphdb import DataDirError, EmbeddedEngine, Provenance, connect, migrate, parse_graph_url
+from graphdb import (
+    DataDirError,
+    EmbeddedEngine,
+    Provenance,
+    Scope,
+    connect,
+    migrate,
+    parse_graph_url,
+)
 from graphdb.domain import organization
 from graphdb.falkordb_backend import Endpoint
 
@@ -67,7 +75,7 @@ async def write_root(endpoint: Endpoint) -> None:
 
 async def read_root(endpoint: Endpoint) -> list[str]:
     store = connect(parse_graph_url("embedded"), graph="g", embedded=endpoint)
-    rows = await store.read(organization.BY_IDS, {"ids": ["R"]})
+    rows = await store.read(organization.BY_IDS, {"ids": ["R"]}, scope=Scope.everything())
     await store.close()
     return [row["node"]["name"] for row in rows]
 

@@ -11,35 +11,30 @@ from typing import Any
 
 import pytest
 
-from graphdb import Statement
+from graphdb import LABELS, Scope, Statement
 from graphdb.domain import (
     activity,
-    dues,
+    dues_payment,
     enterprise,
-    federation,
-    graph,
+    federation_org,
+    member,
     organization,
     person,
     post,
-    service,
+    registration,
+    service_record,
     trace,
     transfer,
+    traversal,
 )
 from graphdb.falkordb_backend import FalkorStore
 from graphdb.statement import registered
 
+EVERYTHING = Scope.everything()
 WHOLE_GRAPH = {
     "organization.count_by_level",
-    "person.count",
-    "member.count",
-    "post.count",
-    "enterprise.count",
-    "federation_org.count",
-    "activity.count",
-    "registration.count",
-    "service_record.count",
-    "transfer.count",
-    "dues_payment.count",
+    "post.count_filled",
+    *(f"{label.domain}.count" for label in LABELS),
 }
 
 MEMBER_FILTERS = {
@@ -54,34 +49,34 @@ MEMBER_FILTERS = {
 READS: list[tuple[Statement, dict[str, Any]]] = [
     (organization.BY_IDS, {"ids": ["ORG0000002", "ORG0000100"]}),
     (organization.CHILDREN_OF, {"ids": ["ORG0000002"]}),
-    (person.MEMBERS_BY_IDS, {"ids": ["P00000001", "P00000002"]}),
-    (person.CHAIN_TO_ROOT, {"id": "P00000001"}),
+    (member.BY_IDS, {"ids": ["P00000001", "P00000002"]}),
+    (member.CHAIN_TO_ROOT, {"id": "P00000001"}),
     (post.BY_IDS, {"ids": ["POST0000001", "POST0000002"]}),
     (post.OF_ORGANIZATIONS, {"ids": ["ORG0000001", "ORG0000100"]}),
-    (person.PEOPLE_BY_IDS, {"ids": ["P00000001"]}),
+    (person.BY_IDS, {"ids": ["P00000001"]}),
     (enterprise.BY_USCCS, {"ids": ["91440103100000198J"]}),
-    (federation.BY_IDS, {"ids": ["FED0000001"]}),
+    (federation_org.BY_IDS, {"ids": ["FED0000001"]}),
     (activity.BY_IDS, {"ids": ["ACT0000001"]}),
-    (activity.REGISTRATIONS_BY_IDS, {"ids": ["REG00000001"]}),
-    (service.BY_IDS, {"ids": ["SVC00000001"]}),
+    (registration.BY_IDS, {"ids": ["REG00000001"]}),
+    (service_record.BY_IDS, {"ids": ["SVC00000001"]}),
     (transfer.BY_IDS, {"ids": ["TRF00000001"]}),
-    (dues.BY_IDS, {"ids": ["DUE00000001"]}),
+    (dues_payment.BY_IDS, {"ids": ["DUE00000001"]}),
     (trace.MEMBER, {"id": "P00000001", "recent": 5}),
     (trace.ORGANIZATION, {"id": "ORG0000002", "recent": 5}),
     *(
-        (statement, {**MEMBER_FILTERS, "under": "ORG0000002", "skip": 0, "limit": 10})
-        for statement in person.MEMBERS_UNDER.values()
+        (statement, {**MEMBER_FILTERS, "anchors": ["ORG0000002"], "skip": 0, "limit": 10})
+        for statement in member.LIST_UNDER.values()
     ),
-    (person.COUNT_MEMBERS_UNDER, {**MEMBER_FILTERS, "under": "ORG0000002"}),
+    (member.COUNT_UNDER, {**MEMBER_FILTERS, "anchors": ["ORG0000002", "ORG0000003"]}),
     (organization.TREE, {"root": "ORG0000002", "depth": 2}),
-    *((statement, {"key": "x"}) for statement in graph.INTERNAL_ID.values()),
+    *((statement, {"key": "x"}) for statement in traversal.INTERNAL_ID.values()),
     *(
         (statement, {"key": "x", "hops": 2, "limit": 10})
-        for statement in graph.NEIGHBORHOOD.values()
+        for statement in traversal.NEIGHBORHOOD.values()
     ),
 ]
 # Seeks by internal id (NodeByIdSeek), a step of a path search.
-NEIGHBORS = graph.NEIGHBORS
+NEIGHBORS = traversal.NEIGHBORS
 # Lists over a whole label, for analysts: they scan that label, and nothing wider.
 SCANS = [s for s in registered() if "list_scan" in s.name or "count_scan" in s.name]
 
@@ -104,7 +99,7 @@ async def test_domain_reads_start_from_an_index(
     if backend != "falkordb":
         pytest.skip("plans are checked on FalkorDB, whose planner needs the anchoring")
     assert isinstance(seeded, FalkorStore)
-    plan = await seeded.explain(statement, params)
+    plan = await seeded.explain(statement, params, scope=EVERYTHING)
     assert any("Index Scan" in step for step in plan), plan
     assert not any("Label Scan" in step or "All Node Scan" in step for step in plan), plan
 
@@ -118,5 +113,5 @@ async def test_whole_label_lists_scan_only_their_label(
     params = dict.fromkeys(statement.parameters - {"scope"})
     params |= {"skip": 0, "limit": 10}
     params = {k: v for k, v in params.items() if k in statement.parameters}
-    plan = await seeded.explain(statement, params)
+    plan = await seeded.explain(statement, params, scope=EVERYTHING)
     assert not any("All Node Scan" in step for step in plan), plan

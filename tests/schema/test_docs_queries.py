@@ -5,7 +5,7 @@ from graphql import parse, validate
 
 from graphdb import Store
 from schema import schema
-from schema.testing import ask_result
+from tests.fixtures.asking import ask_result
 
 DOC = Path(__file__).parents[2] / "docs" / "queries.md"
 

@@ -9,7 +9,7 @@ from strawberry.relay import to_base64
 from connectors.synthetic import SyntheticProvince
 from graphdb import EmbeddedEngine, Store, connect, parse_graph_url
 from schema import schema
-from schema.testing import ask_result
+from tests.fixtures.asking import ask_result
 
 ROOT = Path(__file__).parents[2]
 

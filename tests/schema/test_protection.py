@@ -1,6 +1,6 @@
 from graphql import parse
 
-from graphdb import Store
+from graphdb import Scope, Store
 from schema import Context, schema
 from schema.protection import Limits, measure
 
@@ -45,7 +45,7 @@ async def test_a_repeated_query_is_measured_with_each_request_s_variables_and_li
     fixed = "{ organizations(first: 60) { edges { node { name } } } }"
 
     async def refused(text: str, limits: Limits, **variables: object) -> list[str]:
-        context = Context(store=seeded, limits=limits)
+        context = Context(store=seeded, scope=Scope.everything(), limits=limits)
         result = await schema.execute(text, variable_values=variables, context_value=context)
         return [str((e.extensions or {}).get("code")) for e in result.errors or ()]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from connectors.synthetic import SyntheticProvince
 from graphdb import Scope, Store
 from schema import schema
-from schema.testing import ask
+from tests.fixtures.asking import ask
 
 MEMBER = """
 query ($key: String!) {

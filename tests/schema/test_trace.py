@@ -6,7 +6,7 @@ from collections import Counter
 
 from connectors.synthetic import SyntheticProvince
 from graphdb import Scope, Store
-from schema.testing import ask
+from tests.fixtures.asking import ask
 
 TRACE = """
 query ($key: String!) {

@@ -1,16 +1,16 @@
 """Dues payments (团费): a member ``PAID`` a ``DuesPayment`` for one month.
 
 ``month`` is ``YYYY-MM``; ``amount_fen`` is the amount in fen (1/100 yuan), an
-integer so that sums are exact.
+integer so that sums are exact. A payment belongs to the member's branch.
 """
 
 from graphdb import statement as cypher
-from graphdb.indexes import lookup, unique
+from graphdb.indexes import lookup
+from graphdb.model import DUES_PAYMENT
+from graphdb.scope import within
+from graphdb.statement import SUBTREE
 
-INDEXES = (
-    unique("DuesPayment", "id"),
-    lookup("DuesPayment", "month"),
-)
+INDEXES = (lookup("DuesPayment", "month"),)
 
 UPSERT = cypher.write(
     "dues_payment.upsert",
@@ -25,23 +25,18 @@ UPSERT = cypher.write(
     """,
 )
 
-COUNT = cypher.read(
-    "dues_payment.count",
-    """
-    MATCH (d:DuesPayment)
-    RETURN count(d) AS dues_payments
-    """,
-)
+COUNT = DUES_PAYMENT.count()
 
 BY_IDS = cypher.read(
     "dues_payment.by_ids",
-    """
+    f"""
     UNWIND $ids AS id
-    MATCH (d:DuesPayment {id: id})
+    MATCH (d:DuesPayment {{id: id}})
     WITH d
     MATCH (m:Member)-[:PAID]->(d)
     MATCH (m)-[:MEMBER_OF]->(b:Organization)
-    WHERE $scope IS NULL OR $scope IN b.lineage
-    RETURN d {.id, .month, .amount_fen, .paid_on, member_id: m.id} AS node
+    WHERE {within("b")}
+    RETURN d {{.id, .month, .amount_fen, .paid_on, member_id: m.id}} AS node
     """,
+    bound=SUBTREE,
 )

@@ -9,7 +9,7 @@ from strawberry.relay import to_base64
 
 from connectors.synthetic import SyntheticProvince
 from graphdb import Store
-from schema.testing import ask
+from tests.fixtures.asking import ask
 
 Node = tuple[str, str]  # (GraphQL type, key)
 

@@ -6,7 +6,7 @@ from collections import Counter
 
 from connectors.synthetic import AS_OF, SyntheticProvince
 from graphdb import Store
-from schema.testing import ask_result
+from tests.fixtures.asking import ask_result
 
 
 def lineage_of(province: SyntheticProvince) -> dict[str, list[str]]:

@@ -2,15 +2,16 @@
 
 The co-building list (共建清单) is built from these: which federation has
 already organised an enterprise that also qualifies for a league organisation.
+A federation organisation belongs to the committee over its enterprise's area.
 """
 
 from graphdb import statement as cypher
-from graphdb.indexes import lookup, unique
+from graphdb.indexes import lookup
+from graphdb.model import FEDERATION_ORG
+from graphdb.scope import within
+from graphdb.statement import SUBTREE
 
-INDEXES = (
-    unique("FederationOrg", "id"),
-    lookup("FederationOrg", "kind"),
-)
+INDEXES = (lookup("FederationOrg", "kind"),)
 
 UPSERT = cypher.write(
     "federation_org.upsert",
@@ -25,22 +26,17 @@ UPSERT = cypher.write(
     """,
 )
 
-COUNT = cypher.read(
-    "federation_org.count",
-    """
-    MATCH (f:FederationOrg)
-    RETURN count(f) AS federation_orgs
-    """,
-)
+COUNT = FEDERATION_ORG.count()
 
 BY_IDS = cypher.read(
     "federation_org.by_ids",
-    """
+    f"""
     UNWIND $ids AS id
-    MATCH (f:FederationOrg {id: id})
+    MATCH (f:FederationOrg {{id: id}})
     WITH f
     MATCH (f)-[:BASED_IN]->(e:Enterprise)-[:IN_AREA_OF]->(t:Organization)
-    WHERE $scope IS NULL OR $scope IN t.lineage
-    RETURN f {.id, .kind, .name, .founded_on, uscc: e.uscc} AS node
+    WHERE {within("t")}
+    RETURN f {{.id, .kind, .name, .founded_on, uscc: e.uscc}} AS node
     """,
+    bound=SUBTREE,
 )

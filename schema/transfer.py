@@ -1,4 +1,4 @@
-"""GraphQL types of what happens to a membership: transfers and dues."""
+"""Membership transfers (组织关系转接) from one organisation to another."""
 
 from __future__ import annotations
 
@@ -7,15 +7,16 @@ import datetime as dt
 import strawberry
 from strawberry.types import Info
 
-from graphdb.domain import dues as dues_cypher
-from graphdb.domain import transfer as transfer_cypher
+from graphdb import model
+from graphdb.domain import transfer as cypher
 from schema.context import Context
+from schema.member import Member
 from schema.node import GraphNode
 from schema.organization import Organization
-from schema.people import Member
 
 
-def _instant(epoch_ms: int | None) -> dt.datetime | None:
+def instant(epoch_ms: int | None) -> dt.datetime | None:
+    """An instant stored as epoch milliseconds, as a UTC datetime."""
     return None if epoch_ms is None else dt.datetime.fromtimestamp(epoch_ms / 1000, dt.UTC)
 
 
@@ -23,7 +24,8 @@ def _instant(epoch_ms: int | None) -> dt.datetime | None:
     description="A membership transfer (组织关系转接) from one organisation to another."
 )
 class Transfer(GraphNode):
-    by_ids = transfer_cypher.BY_IDS
+    label = model.TRANSFER
+    by_ids = cypher.BY_IDS
     status: str = strawberry.field(description="pending, accepted or rejected")
     requested_at: strawberry.Private[int]
     responded_at: strawberry.Private[int | None]
@@ -33,35 +35,22 @@ class Transfer(GraphNode):
 
     @strawberry.field(name="requestedAt")
     def requested(self) -> dt.datetime:
-        found = _instant(self.requested_at)
+        found = instant(self.requested_at)
         assert found is not None
         return found
 
     @strawberry.field(name="respondedAt", description="null while pending")
     def responded(self) -> dt.datetime | None:
-        return _instant(self.responded_at)
+        return instant(self.responded_at)
 
     @strawberry.field
     async def member(self, info: Info[Context, None]) -> Member | None:
         return await Member.load(info, self.member_id)
 
     @strawberry.field(name="from")
-    async def source(self, info: Info[Context, None]) -> Organization | None:
+    async def sending_organization(self, info: Info[Context, None]) -> Organization | None:
         return await Organization.load(info, self.from_id)
 
     @strawberry.field(name="to")
-    async def destination(self, info: Info[Context, None]) -> Organization | None:
+    async def receiving_organization(self, info: Info[Context, None]) -> Organization | None:
         return await Organization.load(info, self.to_id)
-
-
-@strawberry.type(description="One month's dues (团费) paid by a member.")
-class DuesPayment(GraphNode):
-    by_ids = dues_cypher.BY_IDS
-    month: str = strawberry.field(description="YYYY-MM")
-    amount_fen: int = strawberry.field(description="amount in fen (1/100 yuan)")
-    paid_on: dt.date | None
-    member_id: strawberry.Private[str]
-
-    @strawberry.field
-    async def member(self, info: Info[Context, None]) -> Member | None:
-        return await Member.load(info, self.member_id)

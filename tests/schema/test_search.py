@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from connectors.synthetic import SyntheticProvince
 from graphdb import Scope, Store
-from schema.testing import ask_result
+from tests.fixtures.asking import ask_result
 
 
 async def test_search_finds_organisations_by_name_prefix(

@@ -1,0 +1,116 @@
+"""League members: the type, its list with filters and order, and the lookup by key."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import Self
+
+import strawberry
+from strawberry.types import Info
+
+from graphdb import model
+from graphdb.domain import member as cypher
+from schema.connection import Connection, Direction, iso_date, page
+from schema.context import Context
+from schema.node import GraphNode, exactly_one
+from schema.organization import Organization
+
+
+@strawberry.federation.type(
+    keys=["id"], description="A league member (团员): a person aged 14 to 28 in one branch."
+)
+class Member(GraphNode):
+    label = model.MEMBER
+    by_ids = cypher.BY_IDS
+    name: str
+    gender: str = strawberry.field(description="F or M")
+    birth_date: dt.date | None
+    id_number_masked: str = strawberry.field(description="ID number, masked: 440103********1234")
+    phone_masked: str = strawberry.field(description="mobile phone, masked: 138****5678")
+    status: str
+    joined_on: dt.date | None
+    branch_id: strawberry.Private[str]
+
+    @strawberry.field(description="The branch the member is enrolled in.")
+    async def branch(self, info: Info[Context, None]) -> Organization | None:
+        return await Organization.load(info, self.branch_id)
+
+    @classmethod
+    async def resolve_reference(cls, info: Info[Context, None], id: strawberry.ID) -> Self | None:
+        return await cls.load(info, cls.key_of(str(id)))
+
+
+async def member(
+    info: Info[Context, None], id: strawberry.ID | None = None, key: str | None = None
+) -> Member | None:
+    name, value = exactly_one(id=id, key=key)
+    return await Member.load(info, Member.key_of(str(value)) if name == "id" else str(value))
+
+
+@strawberry.input(description="Filters on members; all given must hold.")
+class MemberWhere:
+    name_contains: str | None = None
+    under: str | None = strawberry.field(
+        default=None, description="code of an organisation: members anywhere below it"
+    )
+    branch: str | None = strawberry.field(default=None, description="code of their branch")
+    status: str | None = None
+    gender: str | None = None
+    joined_from: dt.date | None = None
+    joined_to: dt.date | None = None
+
+
+@strawberry.enum
+class MemberOrderField(Enum):
+    KEY = "key"
+    NAME = "name"
+    JOINED_ON = "joined_on"
+
+
+@strawberry.input
+class MemberOrder:
+    field: MemberOrderField = MemberOrderField.KEY
+    direction: Direction = Direction.ASC
+
+
+async def members(
+    info: Info[Context, None],
+    where: MemberWhere | None = None,
+    order_by: MemberOrder | None = None,
+    first: int | None = None,
+    after: str | None = None,
+) -> Connection[Member]:
+    where = where or MemberWhere()
+    order = order_by or MemberOrder()
+    filters = {
+        "branch": where.branch,
+        "name": where.name_contains,
+        "status": where.status,
+        "gender": where.gender,
+        "joined_from": iso_date(where.joined_from),
+        "joined_to": iso_date(where.joined_to),
+    }
+    sort = (order.field.value, order.direction.value)
+    # Anchored on the organisation asked for, or on the roots of the caller's
+    # subtrees, walking down; a scan of every member only for the whole tree.
+    anchors = [where.under] if where.under else info.context.scope.roots
+    if anchors is not None:
+        return await page(
+            info,
+            statement=cypher.LIST_UNDER[sort],
+            count_statement=cypher.COUNT_UNDER,
+            filters={**filters, "anchors": list(anchors)},
+            first=first,
+            after=after,
+            node=Member.from_record,
+        )
+    return await page(
+        info,
+        statement=cypher.LIST_SCAN[sort],
+        count_statement=cypher.COUNT_SCAN,
+        filters=filters,
+        first=first,
+        after=after,
+        node=Member.from_record,
+    )

@@ -20,6 +20,7 @@ from connectors import IdentityHasher
 from connectors.synthetic import SCALES, SyntheticProvince, seed
 from graphdb import EmbeddedEngine, Endpoint, Store, connect, migrate, parse_graph_url
 from graphdb.domain import organization
+from tests.fixtures.province_graph import ProvinceGraph, rebuild
 
 TEST_PII_KEY = "tests-only-pii-key-0123456789"
 SEEDED_SCALE = SCALES["tiny"]
@@ -77,6 +78,12 @@ def hasher() -> IdentityHasher:
 @pytest.fixture(scope="session")
 def province(hasher: IdentityHasher) -> SyntheticProvince:
     return SyntheticProvince(SEEDED_SCALE, SEEDED_SEED, hasher)
+
+
+@pytest.fixture(scope="session")
+def province_graph(province: SyntheticProvince) -> ProvinceGraph:
+    """The seeded province rebuilt from the generator's rows, to check answers against."""
+    return rebuild(province)
 
 
 @pytest.fixture(scope="session")

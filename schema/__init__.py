@@ -5,13 +5,16 @@ holds that domain's types, filters, lists and lookups; ``trace``, ``search``
 and ``traversal`` cross domains; ``query`` lists the entry points.
 """
 
+import importlib
+
 import strawberry
 from graphql import GraphQLError
 from strawberry.types import ExecutionContext
 
+from graphdb import LABELS
 from schema.context import Context, Loader
 from schema.errors import ErrorCodes, code_in_place
-from schema.node import node_types
+from schema.node import GraphNode, node_type
 from schema.protection import Admission, Limits
 from schema.query import Query
 
@@ -22,6 +25,13 @@ class HubSchema(strawberry.federation.Schema):
     ) -> None:
         """Client errors are answers, not incidents: :class:`ErrorCodes` logs the rest."""
         code_in_place(errors)
+
+
+def node_types() -> list[type[GraphNode]]:
+    """The node type of every label of the graph model, each from its domain's module."""
+    for label in LABELS:
+        importlib.import_module(f"schema.{label.domain}")
+    return [node_type(label) for label in LABELS]
 
 
 # Limits and introspection are per deployment: they come with each request's Context.

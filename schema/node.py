@@ -1,13 +1,13 @@
 """The Relay ``Node`` interface for graph records: global ids, loading by id in batches.
 
-Every node type names its :class:`graphdb.Label`; :func:`node_type` finds the
-type of a label, and :data:`graphdb.LABELS` decides which types there must be.
+Every node type names its :class:`graphdb.Label` and registers itself when it
+is declared; :func:`node_type` finds the type of a label. ``schema`` imports
+the module of every label of :data:`graphdb.LABELS`, so that each is declared.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import importlib
 from collections.abc import Iterable
 from typing import Any, ClassVar, Self
 
@@ -15,7 +15,7 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from graphdb import LABELS, Label, Record, Statement
+from graphdb import Label, Record, Statement
 from schema.context import Context
 from schema.errors import BadGlobalId, HubGraphQLError
 
@@ -83,13 +83,6 @@ def node_type(label: Label) -> type[GraphNode]:
     if found is None:
         raise LookupError(f"no node type for label {label.name}: import schema.{label.domain}")
     return found
-
-
-def node_types() -> list[type[GraphNode]]:
-    """The node type of every label of the graph model, each from its domain's module."""
-    for label in LABELS:
-        importlib.import_module(f"schema.{label.domain}")
-    return [node_type(label) for label in LABELS]
 
 
 def decode(global_id: str) -> tuple[type[GraphNode], str]:

@@ -3,9 +3,10 @@
 Rows are produced stream by stream (organisations, people, members, posts,
 enterprises, ...) in the shapes the ``graphdb.domain`` upsert statements take.
 Each stream draws from its own random generator seeded from ``(seed, stream)``,
-so streams are reproducible on their own. ID numbers pass ``stdnum.cn.ric``,
-USCCs pass ``stdnum.cn.uscc``; both are unique, and personal identifiers leave
-this module only as keyed hash and masked form.
+so streams are reproducible on their own. The tree is built by ``tree.py``,
+posts and their holders planned by ``cadres.py``, identifiers made by
+``identifiers.py``; personal identifiers leave this module only as keyed hash
+and masked form.
 """
 
 from __future__ import annotations
@@ -14,96 +15,28 @@ import datetime as dt
 import random
 from array import array
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
-
-from stdnum.cn import ric, uscc
 
 from connectors.identity import IdentityHasher
 from connectors.synthetic import names
-from connectors.synthetic.regions import PROVINCE_NAME, Region, guangdong
+from connectors.synthetic.cadres import plan_posts
+from connectors.synthetic.identifiers import (
+    activity_id,
+    birth_date,
+    enterprise_uscc,
+    id_number,
+    person_id,
+    phone,
+)
+from connectors.synthetic.regions import Region
 from connectors.synthetic.scales import Scale
+from connectors.synthetic.tree import AREA_FIELDS, ENTERPRISE_FIELDS, Tree, build_tree, kind
 
 Row = dict[str, Any]
 
 AS_OF = dt.date(2026, 6, 30)  # the synthetic "today": fixed so that output never drifts
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _HOUR_MS = 3_600_000
-
-# Level-4 committee fields (领域) and their shares.
-FIELDS = (
-    ("community", 0.30),
-    ("rural", 0.20),
-    ("school", 0.25),
-    ("non_public_enterprise", 0.12),
-    ("state_owned_enterprise", 0.05),
-    ("public_institution", 0.04),
-    ("government", 0.02),
-    ("social_organization", 0.01),
-    ("industry", 0.01),
-)
-_AREA_FIELDS = frozenset({"community", "rural"})
-_ENTERPRISE_FIELDS = frozenset({"non_public_enterprise", "state_owned_enterprise"})
-_COMMITTEE_TITLES = (
-    "deputy_secretary",
-    "committee_member",
-    "deputy_secretary",
-    "organizing_member",
-    "propaganda_member",
-)
-_MODES = ("full_time", "seconded", "part_time")
-_MODE_WEIGHTS = (0.25, 0.15, 0.60)
-_MOBILE_PREFIXES = (
-    "134",
-    "135",
-    "136",
-    "137",
-    "138",
-    "139",
-    "150",
-    "151",
-    "152",
-    "157",
-    "158",
-    "159",
-    "182",
-    "183",
-    "187",
-    "188",
-    "130",
-    "131",
-    "132",
-    "155",
-    "156",
-    "185",
-    "186",
-    "133",
-    "153",
-    "180",
-    "181",
-    "189",
-    "177",
-    "199",
-)
-_ORG_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)  # GB 11714 organisation code check
-_ORG_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-
-
-@dataclass
-class _Org:
-    id: str
-    level: int
-    field: str
-    region: Region
-    parent: int  # index, -1 for the root
-    name: str
-
-
-@dataclass
-class _Tree:
-    orgs: list[_Org] = field(default_factory=list)
-    branches: list[int] = field(default_factory=list)
-    grassroots: list[int] = field(default_factory=list)
 
 
 class SyntheticProvince:
@@ -113,7 +46,7 @@ class SyntheticProvince:
         self.scale = scale
         self.seed = seed
         self.hasher = hasher
-        self._tree: _Tree | None = None
+        self._tree: Tree | None = None
         self._member_branch: array[int] | None = None
         self._enterprise_counties: list[Region] | None = None
         self._post_plan: list[dict[str, Any]] | None = None
@@ -135,7 +68,7 @@ class SyntheticProvince:
                 "props": {
                     "name": org.name,
                     "level": org.level,
-                    "kind": _kind(org.level),
+                    "kind": kind(org.level),
                     "field": org.field,
                     "region_code": org.region.code,
                 },
@@ -176,14 +109,14 @@ class SyntheticProvince:
         oldest: int,
     ) -> Row:
         female = rng.random() < 0.5
-        birth = _birth_date(rng, youngest, oldest)
+        birth = birth_date(rng, youngest, oldest, AS_OF)
         # Members and other people draw ID sequence numbers from disjoint halves.
         half = 0 if index < self.scale.members else 250
         id_number = self._id_number(serial, region, birth, female, half)
         protected_id = self.hasher.protect_id_number(id_number)
-        protected_phone = self.hasher.phone(_phone(index))
+        protected_phone = self.hasher.phone(phone(index))
         return {
-            "id": _person_id(index),
+            "id": person_id(index),
             "birth_date": birth.isoformat(),
             "props": {
                 "name": names.person_name(rng, female),
@@ -223,7 +156,7 @@ class SyntheticProvince:
             status = rng.choices(("active", "revoked", "cancelled"), (92, 3, 5))[0]
             industry = rng.choice(names.INDUSTRIES)
             yield {
-                "uscc": _uscc(index, county.code),
+                "uscc": enterprise_uscc(index, county.code),
                 "area_id": rng.choice(areas[county.code]),
                 "registered_on": registered.isoformat(),
                 "props": {
@@ -245,8 +178,11 @@ class SyntheticProvince:
         for org_index in self.tree.grassroots:
             org = self.tree.orgs[org_index]
             pool = by_county.get(org.region.code)
-            if org.field in _ENTERPRISE_FIELDS and pool:
-                yield {"organization_id": org.id, "uscc": _uscc(pool.pop(), org.region.code)}
+            if org.field in ENTERPRISE_FIELDS and pool:
+                yield {
+                    "organization_id": org.id,
+                    "uscc": enterprise_uscc(pool.pop(), org.region.code),
+                }
 
     def federation_orgs(self) -> Iterator[Row]:
         rng = self._rng("federation_orgs")
@@ -257,7 +193,7 @@ class SyntheticProvince:
             founded = AS_OF - dt.timedelta(days=rng.randrange(30, 365 * 15))
             yield {
                 "id": f"FED{index + 1:07d}",
-                "uscc": _uscc(enterprise, counties[enterprise].code),
+                "uscc": enterprise_uscc(enterprise, counties[enterprise].code),
                 "founded_on": founded.isoformat(),
                 "props": {
                     "kind": "trade_union" if union else "womens_federation",
@@ -268,12 +204,12 @@ class SyntheticProvince:
     def activities(self) -> Iterator[Row]:
         rng = self._rng("activities")
         orgs = self.tree.orgs
-        branches, committees = self.tree.branches, self._committees()
+        branches, committees = self.tree.branches, self.tree.committees()
         for index in range(self.scale.activities):
             host = orgs[rng.choice(branches) if rng.random() < 0.7 else rng.choice(committees)]
             starts = AS_OF - dt.timedelta(days=rng.randrange(-60, 730))
             yield {
-                "id": _activity_id(index),
+                "id": activity_id(index),
                 "host_id": host.id,
                 "starts_on": starts.isoformat(),
                 "props": {
@@ -290,7 +226,7 @@ class SyntheticProvince:
         for activity in chosen:
             federation = rng.randrange(self.scale.federation_orgs)
             yield {
-                "activity_id": _activity_id(activity),
+                "activity_id": activity_id(activity),
                 "federation_org_id": f"FED{federation + 1:07d}",
             }
 
@@ -303,8 +239,8 @@ class SyntheticProvince:
             registered = AS_OF - dt.timedelta(days=rng.randrange(0, 760))
             yield {
                 "id": f"REG{index + 1:08d}",
-                "person_id": _person_id(rng.randrange(people)),
-                "activity_id": _activity_id(rng.randrange(activities)),
+                "person_id": person_id(rng.randrange(people)),
+                "activity_id": activity_id(rng.randrange(activities)),
                 "registered_on": registered.isoformat(),
                 "props": {"attended": attended, "rating": rng.randint(1, 5) if rated else None},
             }
@@ -316,7 +252,7 @@ class SyntheticProvince:
             served = AS_OF - dt.timedelta(days=rng.randrange(0, 365 * 3))
             yield {
                 "id": f"SVC{index + 1:08d}",
-                "person_id": _person_id(rng.randrange(people)),
+                "person_id": person_id(rng.randrange(people)),
                 "served_on": served.isoformat(),
                 "props": {
                     "platform": "i志愿" if rng.random() < 0.6 else "志愿汇",
@@ -339,7 +275,7 @@ class SyntheticProvince:
             responded = None if status == "pending" else requested + hours * _HOUR_MS
             yield {
                 "id": f"TRF{index + 1:08d}",
-                "member_id": _person_id(member),
+                "member_id": person_id(member),
                 "from_id": there if status == "accepted" else here,
                 "to_id": here if status == "accepted" else there,
                 "props": {"status": status, "requested_at": requested, "responded_at": responded},
@@ -355,7 +291,7 @@ class SyntheticProvince:
             paid = dt.date(year, month, rng.randint(1, 28))
             yield {
                 "id": f"DUE{index + 1:08d}",
-                "member_id": _person_id(member),
+                "member_id": person_id(member),
                 "paid_on": paid.isoformat(),
                 "props": {
                     "month": f"{year:04d}-{month:02d}",
@@ -366,9 +302,9 @@ class SyntheticProvince:
     # -- structure -----------------------------------------------------------
 
     @property
-    def tree(self) -> _Tree:
+    def tree(self) -> Tree:
         if self._tree is None:
-            self._tree = self._build_tree()
+            self._tree = build_tree(self.scale, self._rng("tree"))
         return self._tree
 
     @property
@@ -384,67 +320,6 @@ class SyntheticProvince:
             self._member_branch = assigned
         return self._member_branch
 
-    def _build_tree(self) -> _Tree:
-        scale = self.scale
-        rng = self._rng("tree")
-        all_cities, all_counties = guangdong()
-        cities = list(all_cities[: scale.cities])
-        in_cities = [c for c in all_counties if c.city_code in {city.code for city in cities}]
-        counties = _spread(in_cities, cities, scale.counties)
-        tree = _Tree()
-        province = Region("440000", PROVINCE_NAME, "440000")
-        self._add(tree, 1, "government", province, -1, "共青团广东省委员会")
-        city_index = {}
-        for city in cities:
-            city_index[city.code] = self._add(
-                tree, 2, "government", city, 0, f"共青团{city.name}委员会"
-            )
-        county_index = [
-            self._add(
-                tree,
-                3,
-                "government",
-                county,
-                city_index[county.city_code],
-                f"共青团{county.name}委员会",
-            )
-            for county in counties
-        ]
-        kinds, weights = zip(*FIELDS, strict=True)
-        for number in range(scale.grassroots_committees):
-            parent = county_index[number % len(county_index)]
-            region = tree.orgs[parent].region
-            org_field = rng.choices(kinds, weights)[0]
-            index = self._add(
-                tree, 4, org_field, region, parent, _grassroots_name(rng, org_field, region, number)
-            )
-            tree.grassroots.append(index)
-        for number in range(scale.branches):
-            parent = (
-                tree.grassroots[number]
-                if number < len(tree.grassroots)
-                else rng.choice(tree.grassroots)
-            )
-            owner = tree.orgs[parent]
-            tree.branches.append(
-                self._add(
-                    tree, 5, owner.field, owner.region, parent, _branch_name(rng, owner, number)
-                )
-            )
-        return tree
-
-    @staticmethod
-    def _add(
-        tree: _Tree, level: int, org_field: str, region: Region, parent: int, name: str
-    ) -> int:
-        tree.orgs.append(
-            _Org(f"ORG{len(tree.orgs) + 1:07d}", level, org_field, region, parent, name)
-        )
-        return len(tree.orgs) - 1
-
-    def _committees(self) -> list[int]:
-        return [index for index, org in enumerate(self.tree.orgs) if org.level < 5]
-
     def _areas(self) -> dict[str, list[str]]:
         """Per county, the township and street committees responsible for enterprises."""
         areas: dict[str, list[str]] = {}
@@ -452,7 +327,7 @@ class SyntheticProvince:
         for index in self.tree.grassroots:
             org = self.tree.orgs[index]
             fallback.setdefault(org.region.code, []).append(org.id)
-            if org.field in _AREA_FIELDS:
+            if org.field in AREA_FIELDS:
                 areas.setdefault(org.region.code, []).append(org.id)
         return {code: areas.get(code) or ids for code, ids in fallback.items()}
 
@@ -470,49 +345,10 @@ class SyntheticProvince:
     def post_plan(self) -> list[dict[str, Any]]:
         """Every post with its holder: decided once, shared by ``posts`` and ``appointments``."""
         if self._post_plan is None:
-            self._post_plan = list(self._plan_posts())
+            self._post_plan = list(
+                plan_posts(self.scale, self._rng("posts"), self.tree, self.member_branch, AS_OF)
+            )
         return self._post_plan
-
-    def _plan_posts(self) -> Iterator[dict[str, Any]]:
-        scale = self.scale
-        rng = self._rng("posts")
-        orgs, branches = self.tree.orgs, self.tree.branches
-        without = set(rng.sample(range(len(branches)), scale.branches_without_post))
-        committees = self._committees()
-        owners = committees + [b for i, b in enumerate(branches) if i not in without]
-        extra = scale.posts - len(owners)
-        owners += [rng.choice(committees) for _ in range(extra)]
-        vacant = set(rng.sample(range(scale.posts), scale.vacant_posts))
-        members_of: dict[int, list[int]] = {}
-        for member, branch in enumerate(self.member_branch):
-            members_of.setdefault(branches[branch], []).append(member)
-        first_adult = scale.members + scale.non_member_youths
-        adults_left = scale.adult_cadres
-        serving: set[int] = set()
-        seen: set[int] = set()
-        for number, owner in enumerate(owners):
-            org = orgs[owner]
-            title = "secretary" if owner not in seen else rng.choice(_COMMITTEE_TITLES)
-            seen.add(owner)
-            holder: str | None = None
-            since = AS_OF - dt.timedelta(days=rng.randrange(30, 365 * 5))
-            if number not in vacant:
-                if adults_left and (org.level < 5 or not members_of.get(owner)):
-                    holder = _person_id(first_adult + scale.adult_cadres - adults_left)
-                    adults_left -= 1
-                else:
-                    holder = _person_id(
-                        _free_member(rng, members_of.get(owner), serving, scale.members)
-                    )
-            yield {
-                "id": f"POST{number + 1:07d}",
-                "organization_id": org.id,
-                "title": title,
-                "mode": rng.choices(_MODES, _MODE_WEIGHTS)[0],
-                "vacant_since": None if holder else since.isoformat(),
-                "holder": holder,
-                "since": since.isoformat(),
-            }
 
     def _id_number(
         self,
@@ -531,104 +367,6 @@ class SyntheticProvince:
 
     def _rng(self, stream: str) -> random.Random:
         return random.Random(f"{self.seed}:{stream}")
-
-
-def _free_member(
-    rng: random.Random, local: list[int] | None, serving: set[int], members: int
-) -> int:
-    """A member who holds no post yet, from the branch when it has one."""
-    for candidate in local or ():
-        if candidate not in serving:
-            serving.add(candidate)
-            return candidate
-    while True:
-        candidate = rng.randrange(members)
-        if candidate not in serving:
-            serving.add(candidate)
-            return candidate
-
-
-def _spread(counties: list[Region], cities: list[Region], wanted: int) -> list[Region]:
-    """``wanted`` counties, every chosen city getting at least one."""
-    by_city = {city.code: [c for c in counties if c.city_code == city.code] for city in cities}
-    chosen: list[Region] = []
-    round_ = 0
-    while len(chosen) < wanted:
-        for city in cities:
-            pool = by_city[city.code]
-            if round_ < len(pool) and len(chosen) < wanted:
-                chosen.append(pool[round_])
-        round_ += 1
-    return sorted(chosen, key=lambda region: region.code)
-
-
-def _kind(level: int) -> str:
-    return "branch" if level == 5 else "committee"
-
-
-def _grassroots_name(rng: random.Random, org_field: str, region: Region, number: int) -> str:
-    place = names.place_name(rng)
-    if org_field == "community":
-        return f"共青团{region.name}{place}街道工作委员会"
-    if org_field == "rural":
-        return f"共青团{region.name}{place}镇委员会"
-    if org_field == "school":
-        return f"共青团{region.name}第{number % 40 + 1}中学委员会"
-    if org_field in _ENTERPRISE_FIELDS:
-        return f"共青团{region.name[:-1]}{names.brand(rng)}集团委员会"
-    if org_field == "industry":
-        return f"共青团{region.name}快递物流行业工作委员会"
-    return f"共青团{region.name}{place}{'机关' if org_field == 'government' else '事业'}委员会"
-
-
-def _branch_name(rng: random.Random, owner: _Org, number: int) -> str:
-    base = owner.name.removeprefix("共青团").removesuffix("委员会").removesuffix("工作")
-    if owner.field == "school":
-        grade = rng.choice(("高一", "高二", "高三", "初三"))
-        return f"{base}{grade}（{number % 12 + 1}）班团支部"
-    if owner.field in _ENTERPRISE_FIELDS:
-        return f"{base}{rng.choice(('研发', '生产', '销售', '物流'))}部团支部"
-    if owner.field == "rural":
-        return f"{base}{names.place_name(rng)}村团支部"
-    return f"{base}第{number % 30 + 1}团支部"
-
-
-def _birth_date(rng: random.Random, youngest: int, oldest: int) -> dt.date:
-    latest = AS_OF.replace(year=AS_OF.year - youngest)
-    earliest = AS_OF.replace(year=AS_OF.year - oldest - 1) + dt.timedelta(days=1)
-    return earliest + dt.timedelta(days=rng.randrange((latest - earliest).days + 1))
-
-
-def id_number(area: str, birth: dt.date, sequence: int) -> str:
-    """An 18-character ID number; ``sequence`` is odd for men and even for women."""
-    body = f"{area}{birth:%Y%m%d}{sequence:03d}"
-    return body + ric.calc_check_digit(body + "0")  # the function wants a placeholder check
-
-
-def _person_id(index: int) -> str:
-    return f"P{index + 1:08d}"
-
-
-def _activity_id(index: int) -> str:
-    return f"ACT{index + 1:07d}"
-
-
-def _phone(index: int) -> str:
-    """Unique per person: a bijection of the index onto eight digits, behind a real prefix."""
-    return (
-        _MOBILE_PREFIXES[index % len(_MOBILE_PREFIXES)]
-        + f"{(index * 7_919_317 + 1_234_567) % 100_000_000:08d}"
-    )
-
-
-def _uscc(index: int, region: str) -> str:
-    """A USCC: 9 (market regulator), 1 (enterprise), region, organisation code, check."""
-    digits = f"{(index * 48_271 + 10_000_019) % 100_000_000:08d}"
-    total = sum(int(d) * w for d, w in zip(digits, _ORG_CODE_WEIGHTS, strict=True))
-    check = 11 - total % 11
-    org_code = digits + ("X" if check == 10 else "0" if check == 11 else str(check))
-    body = f"91{region}{org_code}"
-    return body + uscc.calc_check_digit(body)
 
 
 def _ms(day: dt.date) -> int:

@@ -11,7 +11,7 @@ from stdnum.cn import ric, uscc
 
 from connectors import IdentityHasher
 from connectors.synthetic import SCALES, SyntheticProvince, seed, streams
-from connectors.synthetic.generator import id_number
+from connectors.synthetic.identifiers import id_number
 from connectors.synthetic.regions import guangdong
 from graphdb import SUBTREE, Scope, Store, model
 from graphdb import statement as cypher

@@ -14,7 +14,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
 
 from graphdb.domain.search import prefix_query
@@ -35,13 +35,14 @@ _BOUND_BY_STORE = frozenset({"scope", "source", "synced_at"})
 @dataclass
 class RoundTripCount:
     calls: int = 0
+    statements: list[str] = field(default_factory=list)  # names, in the order they ran
 
 
 _current_count: ContextVar[RoundTripCount | None] = ContextVar("round_trips", default=None)
 
 
 class RoundTrips:
-    """Counts calls to the database: in total, and within :meth:`measure` blocks.
+    """Counts calls to the database: in total, and within :meth:`measure` blocks, by statement.
 
     A measure block follows the asyncio context, so tasks started inside it (the
     resolvers of one GraphQL request) are counted in it and nothing else is.
@@ -50,11 +51,12 @@ class RoundTrips:
     def __init__(self) -> None:
         self.total = 0
 
-    def add(self) -> None:
+    def add(self, statement: str) -> None:
         self.total += 1
         count = _current_count.get()
         if count is not None:
             count.calls += 1
+            count.statements.append(statement)
 
     @contextmanager
     def measure(self) -> Iterator[RoundTripCount]:

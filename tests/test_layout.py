@@ -131,4 +131,5 @@ def test_the_product_ships_no_test_helpers_and_no_catch_all_modules() -> None:
     for name, path in modules().items():
         assert path.stem not in ("testing", "utils", "helpers", "common"), name
         text = path.read_text()
-        assert "import pytest" not in text and "from pytest" not in text, name
+        assert "import pytest" not in text, name
+        assert "from pytest" not in text, name

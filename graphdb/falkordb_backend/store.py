@@ -59,7 +59,7 @@ class FalkorStore(Store):
         self._unit = asyncio.Lock()
 
     async def _run(self, statement: Statement, params: Params, *, write: bool) -> list[Record]:
-        self.round_trips.add()
+        self.round_trips.add(statement.name)
         try:
             if write:
                 result = await self._graph.query(statement.text, dict(params))
@@ -85,7 +85,7 @@ class FalkorStore(Store):
         self, statement: Statement, params: Params | None = None, *, scope: Scope | None = None
     ) -> list[str]:
         """FalkorDB's execution plan for a statement, one operation per line."""
-        self.round_trips.add()
+        self.round_trips.add(statement.name)
         plan: list[str] = await self._graph.explain(
             statement.text, bind(statement, params, scope=scope)
         )
@@ -110,7 +110,7 @@ class FalkorStore(Store):
             for step in ddl.steps(index):
                 if step.key in present:
                     continue
-                self.round_trips.add()
+                self.round_trips.add(step.name)
                 try:
                     if step.statement is not None:
                         await self._graph.query(step.statement.text)
@@ -131,7 +131,7 @@ class FalkorStore(Store):
             raise _unavailable(self.address, error) from None
 
     async def clear(self) -> None:
-        self.round_trips.add()
+        self.round_trips.add("falkordb.delete_graph")
         with contextlib.suppress(redis.exceptions.ResponseError):  # no such graph: clear
             await self._db.connection.execute_command("GRAPH.DELETE", self.graph_name)
 

@@ -37,7 +37,7 @@ class Neo4jStore(Store):
         self._database = database
 
     async def _run(self, statement: Statement, params: Params, *, write: bool) -> list[Record]:
-        self.round_trips.add()
+        self.round_trips.add(statement.name)
         routing = neo4j.RoutingControl.WRITE if write else neo4j.RoutingControl.READ
         with self._errors(statement.name):
             result = await self._driver.execute_query(
@@ -69,7 +69,7 @@ class Neo4jStore(Store):
             if index.name in present:
                 continue
             statement = ddl.statement(index)
-            self.round_trips.add()
+            self.round_trips.add(statement.name)
             with self._errors(statement.name):
                 await self._driver.execute_query(
                     neo4j.Query(statement.text),
@@ -83,7 +83,7 @@ class Neo4jStore(Store):
             await self._driver.verify_connectivity()
 
     async def clear(self) -> None:
-        self.round_trips.add()
+        self.round_trips.add(ddl.DELETE_ALL.name)
         with self._errors(ddl.DELETE_ALL.name):
             async with self._driver.session(database=self._database) as session:
                 result = await session.run(neo4j.Query(ddl.DELETE_ALL.text))
@@ -120,7 +120,7 @@ class _Unit(Transaction):
         self._tx = tx
 
     async def _run(self, statement: Statement, params: Params, *, write: bool) -> list[Record]:
-        self._store.round_trips.add()
+        self._store.round_trips.add(statement.name)
         result = await self._tx.run(statement.text, dict(params))
         return [
             {key: _plain(value) for key, value in record.data().items()} async for record in result

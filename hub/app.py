@@ -1,4 +1,4 @@
-"""The Starlette application: ``/graphql`` (with the GraphiQL IDE), ``/health``."""
+"""The Starlette application: ``/graphql`` and its IDE (assets at ``/ide``), ``/health``."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import Message, Receive, Send
 from starlette.types import Scope as AsgiScope
 from starlette.websockets import WebSocket
@@ -20,6 +20,7 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLRequestData, process_result
 
 from graphdb import GraphError, Scope
+from hub import ide
 from hub.body_limit import BodyLimit
 from hub.runtime import Runtime
 from hub.settings import Settings
@@ -49,6 +50,9 @@ class HubGraphQL(GraphQL[Context, None]):
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return ide.page()
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -179,12 +183,15 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
         return RedirectResponse("/graphql")
 
     graphql = HubGraphQL(hub, settings)
+    routes: list[BaseRoute] = [
+        Route("/", home),
+        Route("/health", health),
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+    ]
+    if settings.graphql_ide:
+        routes.append(Mount(ide.PATH, app=ide.Assets(), name="ide"))
     return Starlette(
-        routes=[
-            Route("/", home),
-            Route("/health", health),
-            Route("/graphql", graphql, methods=["GET", "POST"]),
-        ],
+        routes=routes,
         middleware=[Middleware(BodyLimit, max_bytes=settings.max_request_bytes)],
         lifespan=lifespan,
     )

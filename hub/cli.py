@@ -20,6 +20,7 @@ import typer
 import uvicorn
 from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -118,7 +119,9 @@ def _run(work: Callable[[Runtime], Coroutine[Any, Any, None]]) -> None:
     except ValidationError as error:
         for problem in error.errors():
             name = "HUB_" + "_".join(str(part) for part in problem["loc"]).upper()
-            console.print(f"[red]error:[/] {name}: {problem['msg']}")
+            reason = problem.get("ctx", {}).get("error", problem["msg"])
+            said = str(reason) if str(reason).startswith(name) else f"{name}: {reason}"
+            console.print(f"[red]error:[/] {escape(said)}")
         raise typer.Exit(2) from None
     runtime: Runtime | None = None
     try:
@@ -127,7 +130,7 @@ def _run(work: Callable[[Runtime], Coroutine[Any, Any, None]]) -> None:
         with asyncio.Runner(loop_factory=_loop_factory()) as runner:
             runner.run(work(runtime))
     except (GraphError, HubError) as error:
-        console.print(f"[red]error:[/] {error}")
+        console.print(f"[red]error:[/] {escape(str(error))}")
         raise typer.Exit(1) from None
     except KeyboardInterrupt:
         raise typer.Exit(130) from None

@@ -1,13 +1,22 @@
-"""Settings, read from ``HUB_*`` environment variables (or ``.env``) by pydantic-settings."""
+"""Settings, read from ``HUB_*`` environment variables (or ``.env``) by pydantic-settings.
+
+Every setting is checked here, before anything starts: a value the hub cannot
+use is reported by ``hub`` as one line naming the variable, with what to do.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from graphdb import GraphUrlError, parse_graph_url
+
 DEMO_PII_KEY = "youthgraph-demo-key-not-for-production"
+REDIS_SCHEMES = ("redis", "rediss", "unix")
 
 
 class Settings(BaseSettings):
@@ -17,18 +26,17 @@ class Settings(BaseSettings):
         "embedded",
         description="embedded, falkordb://host:port[/graph] or neo4j://host:7687[/database]",
     )
-    graph_name: str = Field("youthgraph", description="FalkorDB graph name")
+    graph_name: str = Field("youthgraph", min_length=1, description="FalkorDB graph name")
     neo4j_user: str = Field("neo4j", description="Neo4j user, unless the URL names one")
     neo4j_password: SecretStr | None = Field(None, description="Neo4j password")
     redis_url: str | None = Field(
         None, description="Redis for caches and sessions; default: the embedded engine"
     )
     data_dir: Path = Field(Path(".hub-data"), description="where the embedded engine keeps data")
-    host: str = Field("127.0.0.1", description="address the HTTP server binds")
+    host: str = Field("127.0.0.1", min_length=1, description="address the HTTP server binds")
     port: int = Field(8000, ge=1, le=65535, description="port the HTTP server binds")
     pii_key: SecretStr = Field(
         SecretStr(DEMO_PII_KEY),
-        min_length=16,
         description="secret key of the ID-number and phone hashes; set one in production",
     )
     graphql_ide: bool = Field(True, description="serve the GraphiQL IDE at /graphql")
@@ -42,4 +50,48 @@ class Settings(BaseSettings):
     max_request_bytes: int = Field(
         1_048_576, ge=1024, description="largest request body accepted, in bytes"
     )
-    log_level: str = Field("info", description="debug, info, warning or error")
+    log_level: Literal["debug", "info", "warning", "error"] = Field(
+        "info", description="debug, info, warning or error"
+    )
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _lower_case(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("pii_key")
+    @classmethod
+    def _pii_key(cls, value: SecretStr) -> SecretStr:
+        if len(value.get_secret_value()) < 16:
+            raise ValueError(
+                "it must be at least 16 characters: set a long random secret, and keep it"
+            )
+        return value
+
+    @field_validator("graph_url")
+    @classmethod
+    def _graph_url(cls, value: str) -> str:
+        try:
+            parse_graph_url(value)
+        except GraphUrlError as error:
+            raise ValueError(str(error)) from None
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        example = "use redis://[user:password@]host:6379[/db], rediss://... or unix:///path"
+        try:
+            parts = urlsplit(value.strip())
+            parts.port  # noqa: B018  a bad port raises here
+        except ValueError:
+            raise ValueError(f"it has a bad port or address; {example}") from None
+        if parts.scheme not in REDIS_SCHEMES:
+            raise ValueError(f"it is not a Redis URL; {example}")
+        if parts.scheme == "unix" and not parts.path:
+            raise ValueError(f"it names no socket; {example}")
+        if parts.scheme != "unix" and not parts.hostname:
+            raise ValueError(f"it names no host; {example}")
+        return value.strip()

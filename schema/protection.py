@@ -1,6 +1,8 @@
 """Limits on what one GraphQL request may ask, checked before any resolver runs.
 
-* depth: how deeply fields nest (fragments followed);
+* depth: how deeply fields nest (fragments followed); introspection (``__schema``,
+  ``__type``) is bounded by the schema, not by the caller, and has a limit of its
+  own that admits every IDE's introspection query (graphql-core's is 15 deep);
 * aliases: how many aliased fields a document holds;
 * tokens: how long the document is, enforced by the parser itself;
 * cost: fields weighted by the page sizes above them, so that nested
@@ -39,6 +41,8 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
 
 DEFAULT_PAGE = 10  # what a connection returns when ``first`` is not given
+MAX_INTROSPECTION_DEPTH = 20
+_INTROSPECTION = frozenset({"__schema", "__type"})
 
 
 @dataclass(frozen=True)
@@ -156,6 +160,14 @@ def _problems(walker: _Walker, limits: Limits) -> list[GraphQLError]:
                 f"{limits.max_depth}; ask for less nesting",
             )
         )
+    if walker.deepest_introspection > MAX_INTROSPECTION_DEPTH:
+        problems.append(
+            _refusal(
+                "DEPTH_LIMIT_EXCEEDED",
+                f"introspection depth {walker.deepest_introspection} is over the limit of "
+                f"{MAX_INTROSPECTION_DEPTH}; ask for less nesting",
+            )
+        )
     if walker.aliases > limits.max_aliases:
         problems.append(
             _refusal(
@@ -195,6 +207,7 @@ class _Walker:
         self.variables = variables
         self.max_page = max_page
         self.deepest = 0
+        self.deepest_introspection = 0
         self.aliases = 0
         self.cost = 0
         self.largest_page = 0
@@ -207,12 +220,17 @@ class _Walker:
         depth: int,
         multiplier: int,
         path: tuple[str, ...],
+        introspecting: bool = False,
     ) -> None:
         if selections is None:
             return
         for selection in selections.selections:
             if isinstance(selection, FieldNode):
-                self.deepest = max(self.deepest, depth)
+                inside = introspecting or selection.name.value in _INTROSPECTION
+                if inside:
+                    self.deepest_introspection = max(self.deepest_introspection, depth)
+                else:
+                    self.deepest = max(self.deepest, depth)
                 self.aliases += selection.alias is not None
                 self.cost += multiplier
                 if self.cost > 10**12:  # already refused; stop counting
@@ -222,9 +240,16 @@ class _Walker:
                     depth=depth + 1,
                     multiplier=multiplier * self._page(selection),
                     path=path,
+                    introspecting=inside,
                 )
             elif isinstance(selection, InlineFragmentNode):
-                self.walk(selection.selection_set, depth=depth, multiplier=multiplier, path=path)
+                self.walk(
+                    selection.selection_set,
+                    depth=depth,
+                    multiplier=multiplier,
+                    path=path,
+                    introspecting=introspecting,
+                )
             elif isinstance(selection, FragmentSpreadNode):
                 name = selection.name.value
                 fragment = self.fragments.get(name)
@@ -234,6 +259,7 @@ class _Walker:
                         depth=depth,
                         multiplier=multiplier,
                         path=(*path, name),
+                        introspecting=introspecting,
                     )
 
     def _page(self, field: FieldNode) -> int:

@@ -75,9 +75,24 @@ def test_a_port_in_use(data_dir: Path) -> None:
     one_clear_line(run, f"port {port} on 127.0.0.1 is in use")
 
 
-def test_a_bad_setting_names_the_variable(data_dir: Path) -> None:
-    run = hub("migrate", env={"HUB_PORT": "eighty", "HUB_DATA_DIR": str(data_dir)})
-    one_clear_line(run, "HUB_PORT")
+@pytest.mark.parametrize(
+    ("variable", "value", "says"),
+    [
+        ("HUB_PORT", "eighty", "valid integer"),
+        ("HUB_LOG_LEVEL", "verbose", "'debug', 'info', 'warning' or 'error'"),
+        ("HUB_REDIS_URL", "garbage", "not a Redis URL"),
+        ("HUB_REDIS_URL", "redis://cache:port", "bad port"),
+        ("HUB_GRAPH_URL", "neo4j://db:port", "bad port"),
+        ("HUB_PII_KEY", "short", "at least 16 characters"),
+    ],
+)
+def test_a_bad_setting_is_one_line_before_anything_starts(
+    variable: str, value: str, says: str, data_dir: Path
+) -> None:
+    run = hub("demo", "--scale", "tiny", env={variable: value, "HUB_DATA_DIR": str(data_dir)})
+    one_clear_line(run, variable)
+    assert says in run.stderr
+    assert not data_dir.exists()  # no engine was started, nothing was seeded
 
 
 def test_migrate_then_seed_then_migrate_again(data_dir: Path) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
@@ -12,27 +11,7 @@ import pytest
 from strawberry.relay import to_base64
 
 from graphdb import Endpoint
-from hub.app import create_app
-from hub.runtime import Runtime
-from hub.settings import Settings
-
-
-@asynccontextmanager
-async def hub_client(
-    engine: Endpoint, graph: str, **overrides: Any
-) -> AsyncIterator[httpx.AsyncClient]:
-    """The hub's app over the session's engine (reused, not owned), its runtime opened."""
-    assert engine.unix_socket is not None
-    data_dir = engine.unix_socket.rsplit("/falkordb/", 1)[0]
-    settings = Settings(graph_name=graph, data_dir=data_dir, **overrides)
-    runtime = Runtime(settings)
-    await runtime.open()
-    transport = httpx.ASGITransport(app=create_app(settings, runtime))
-    try:
-        async with httpx.AsyncClient(transport=transport, base_url="http://hub") as http:
-            yield http
-    finally:
-        await runtime.close()
+from tests.fixtures.hub import hub_client
 
 
 @pytest.fixture

@@ -27,7 +27,6 @@ import json
 import os
 import random
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -39,6 +38,7 @@ from typing import Any
 
 import orjson
 
+from bench.timing import line, percentiles
 from connectors import IdentityHasher
 from connectors.synthetic import SCALES, SyntheticProvince, seed
 from graphdb import EmbeddedEngine, Scope, Store, connect, migrate, parse_graph_url
@@ -117,14 +117,6 @@ async def ready(http: Http, path: str, minutes: float = 5) -> None:
             await http.close()
             await asyncio.sleep(0.2)
     raise RuntimeError(f"no answer on {path} after {minutes} minutes")
-
-
-def percentiles(timings: list[float]) -> dict[str, float]:
-    ordered = sorted(timings)
-    return {
-        "p50_ms": statistics.median(ordered),
-        "p99_ms": ordered[max(0, int(len(ordered) * 0.99) - 1)],
-    }
 
 
 async def interleaved(
@@ -230,13 +222,7 @@ async def main() -> None:
 
     print(f"scale {scale.name}, {args.samples} samples each")
     for name, rows in report.items():
-        ratio = rows["hub"]["p50_ms"] / rows["store"]["p50_ms"]
-        print(
-            f"{name:<18} hub p50 {rows['hub']['p50_ms']:6.2f} ms p99 "
-            f"{rows['hub']['p99_ms']:6.2f} | store p50 {rows['store']['p50_ms']:6.2f} "
-            f"p99 {rows['store']['p99_ms']:6.2f} | bare p50 {rows['bare']['p50_ms']:5.2f} "
-            f"p99 {rows['bare']['p99_ms']:5.2f} | hub/store p50 {ratio:.2f} (goal <= 2)"
-        )
+        print(line(name, rows, over=("hub", "store")) + " (goal <= 2)")
     print(json.dumps({"scale": scale.name, "samples": args.samples, "report": report}))
 
 

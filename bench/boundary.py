@@ -1,0 +1,161 @@
+"""Boundary benchmark: what holding a query to the caller's subtree costs, on the same graph.
+
+    python bench/boundary.py --scale medium      # reuses bench/trace.py's seeded data dir
+
+For random samples, each query runs through the schema (no HTTP) twice in turn:
+as a caller who sees everything (the baseline: ``$scope`` is null and every
+bound is true at once) and as a caller bounded to the county above the sample
+(every node returned, counted or walked through is checked against the scope).
+
+* ``neighborhood``: two hops around a grassroots committee, first 50;
+* ``path``: between two members of one county, at most 6 hops;
+* ``members``: a page of 20 with ``totalCount`` under the county; bounded, it is
+  anchored on the scope's root instead of ``where.under``;
+* ``members, two counties``: the same bounded to two counties (two anchors);
+* ``trace``: a member's whole trajectory.
+
+Prints p50/p99 of each and the ratio bounded / everything (p50).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from strawberry.relay import to_base64
+
+from bench.timing import line, percentiles
+from connectors import IdentityHasher
+from connectors.synthetic import SCALES, SyntheticProvince, seed
+from graphdb import EmbeddedEngine, Scope, Store, connect, migrate, parse_graph_url
+from graphdb.domain import organization
+from schema import Context, schema
+
+GRAPH = "bench_trace"  # the graph bench/trace.py seeds: one seed serves both
+NEIGHBORHOOD = """query ($id: ID!) { neighborhood(id: $id, hops: 2, first: 50) {
+  distance node { __typename ... on SourceRecord { key } } } }"""
+PATH = """query ($a: ID!, $b: ID!) { path(fromId: $a, toId: $b, maxHops: 6) {
+  length relationships nodes { __typename ... on SourceRecord { key } } } }"""
+MEMBERS = """query ($under: String) { members(where: {under: $under}, first: 20) {
+  totalCount edges { node { key name branch { name } } } } }"""
+TRACE = """query ($key: String!) { trace(memberKey: $key) {
+  member { key name } branch { code } chain { code } posts { title }
+  transfers { status from { name } to { name } } registrationCount serviceHours
+  trajectory { on kind } } }"""
+
+Ask = Callable[[], Awaitable[Any]]
+
+
+def asking(store: Store, query: str, scope: Scope, **variables: Any) -> Ask:
+    async def ask() -> Any:
+        result = await schema.execute(
+            query, variable_values=variables, context_value=Context(store, scope)
+        )
+        assert result.errors is None, result.errors
+        return result.data
+
+    return ask
+
+
+async def interleaved(pairs: list[tuple[Ask, Ask]]) -> dict[str, dict[str, float]]:
+    """Each sample as everything, then bounded, after a warm-up; p50/p99 of each."""
+    for everything, bounded in pairs[:10]:
+        await everything()
+        await bounded()
+    timings: dict[str, list[float]] = {"everything": [], "bounded": []}
+    for pair in pairs:
+        for name, ask in zip(("everything", "bounded"), pair, strict=True):
+            started = time.perf_counter()
+            await ask()
+            timings[name].append((time.perf_counter() - started) * 1000)
+    return {name: percentiles(found) for name, found in timings.items()}
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", choices=sorted(SCALES), default="medium")
+    parser.add_argument("--samples", type=int, default=300)
+    parser.add_argument(
+        "--data-dir", type=Path, default=Path(tempfile.gettempdir()) / "hub-bench-trace"
+    )
+    args = parser.parse_args()
+    scale = SCALES[args.scale]
+    province = SyntheticProvince(scale, 1, IdentityHasher("bench-key-0123456789abcdef"))
+    rng = random.Random(5)
+    orgs = province.tree.orgs
+    county_of = {}
+    for org in orgs:
+        at = org
+        while at.level > 3:
+            at = orgs[at.parent]
+        county_of[org.id] = at.id
+    members_in: dict[str, list[str]] = {}
+    for row in province.members():
+        members_in.setdefault(county_of[row["branch_id"]], []).append(row["id"])
+    grassroots = [org.id for org in orgs if org.level == 4]
+    counties = sorted(members_in)
+
+    with EmbeddedEngine(args.data_dir) as endpoint:
+        store = connect(parse_graph_url("embedded"), graph=GRAPH, embedded=endpoint)
+        await migrate(store)
+        if not await store.read(organization.COUNT_BY_LEVEL):
+            print(f"seeding {scale.name} into {args.data_dir} ...", flush=True)
+            await seed(store, province)
+        everything = Scope.everything()
+        shapes: dict[str, list[tuple[Ask, Ask]]] = {}
+        committees = [rng.choice(grassroots) for _ in range(args.samples)]
+        shapes["neighborhood"] = [
+            (
+                asking(store, NEIGHBORHOOD, everything, id=to_base64("Organization", c)),
+                asking(store, NEIGHBORHOOD, Scope(county_of[c]), id=to_base64("Organization", c)),
+            )
+            for c in committees
+        ]
+        paths = []
+        for _ in range(args.samples):
+            county = rng.choice(counties)
+            a, b = rng.sample(members_in[county], 2)
+            ids = {"a": to_base64("Member", a), "b": to_base64("Member", b)}
+            paths.append(
+                (asking(store, PATH, everything, **ids), asking(store, PATH, Scope(county), **ids))
+            )
+        shapes["path"] = paths
+        picked = [rng.choice(counties) for _ in range(args.samples)]
+        shapes["members"] = [
+            (asking(store, MEMBERS, everything, under=c), asking(store, MEMBERS, Scope(c)))
+            for c in picked
+        ]
+        shapes["members, two counties"] = [
+            (
+                asking(store, MEMBERS, everything, under=c),
+                asking(store, MEMBERS, Scope(c, rng.choice(counties))),
+            )
+            for c in picked
+        ]
+        traced = [rng.choice(members_in[rng.choice(counties)]) for _ in range(args.samples)]
+        county_of_member = {m: c for c, ms in members_in.items() for m in ms}
+        shapes["trace"] = [
+            (
+                asking(store, TRACE, everything, key=m),
+                asking(store, TRACE, Scope(county_of_member[m]), key=m),
+            )
+            for m in traced
+        ]
+        report = {name: await interleaved(pairs) for name, pairs in shapes.items()}
+        await store.close()
+
+    print(f"scale {scale.name}, {args.samples} samples each, through the schema (no HTTP)")
+    for name, rows in report.items():
+        print(line(name, rows, over=("bounded", "everything")))
+    print(json.dumps({"scale": scale.name, "samples": args.samples, "report": report}))
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -13,7 +13,7 @@ from graphdb.errors import (
 from graphdb.falkordb_backend import EmbeddedEngine, Endpoint
 from graphdb.model import LABELS, Label
 from graphdb.scope import Scope
-from graphdb.statement import PUBLIC, SUBTREE, Bound, Provenance, Statement
+from graphdb.statement import PUBLIC, SUBTREE, WHOLE_TREE, Bound, Provenance, Statement
 from graphdb.store import Record, RoundTrips, Store, Transaction
 from graphdb.url import GraphTarget, parse_graph_url
 
@@ -21,6 +21,7 @@ __all__ = [
     "LABELS",
     "PUBLIC",
     "SUBTREE",
+    "WHOLE_TREE",
     "Bound",
     "DataDirError",
     "EmbeddedEngine",

@@ -3,25 +3,43 @@
 Every layer derives from :data:`LABELS`: the unique key indexes
 (``graphdb.domain.INDEXES``), the traversals that walk any label
 (``graphdb.domain.traversal``), the GraphQL node types (each names its
-:class:`Label`; ``schema.node`` checks that every label has exactly one), and
-the modules a newcomer opens: a label's Cypher is in ``graphdb/domain/<domain>.py``
-and its GraphQL type in ``schema/<domain>.py``.
+:class:`Label`; ``schema.node`` finds them by it), and the modules a newcomer
+opens: a label's Cypher is in ``graphdb/domain/<domain>.py`` and its GraphQL
+type in ``schema/<domain>.py``.
 
 ``anchor`` is how a node of the label belongs to the organisation tree: the
-pattern from the node to the organisation whose subtree decides who may see it.
+steps from the node to the organisation whose subtree decides who may see it.
 A member belongs to their branch, an enterprise to the township committee over
-its area, a transfer to both ends. ``anchored_within`` turns it into the
-subtree bound of any statement that walks nodes of every label.
+its area, a transfer to both ends; an organisation belongs to itself. A
+statement about one label bounds its nodes with :meth:`Label.bounded`; one that
+walks nodes of any label (a traversal) looks every anchor up at once with
+:func:`anchored`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from graphdb import statement as cypher
-from graphdb.scope import anchored_within, within
-from graphdb.statement import SUBTREE
+from graphdb.scope import anchored_within, within, within_any
+from graphdb.statement import WHOLE_TREE
+
+Direction = Literal["out", "in"]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One relationship on the way from a node to the organisation it belongs to."""
+
+    direction: Direction
+    types: tuple[str, ...]
+    through: str = ""  # the label of the node the step reaches, when it is not the end
+
+    def render(self, target: str) -> str:
+        types = "|".join(self.types)
+        return f"-[:{types}]->({target})" if self.direction == "out" else f"<-[:{types}]-({target})"
 
 
 @dataclass(frozen=True)
@@ -30,63 +48,66 @@ class Label:
     key: str
     domain: str
     type_name: str
-    anchor: str | None  # ``{node}`` to ``{org}``; None for organisations (their own lineage)
+    anchor: tuple[Step, ...]  # empty for organisations, bounded by their own lineage
+
+    def pattern(self, node: str, org: str) -> str:
+        """The anchor as a Cypher pattern from ``node`` to the organisation ``org``."""
+        text = f"({node})"
+        for step in self.anchor[:-1]:
+            text += step.render(f":{step.through}")
+        return text + self.anchor[-1].render(f"{org}:Organization")
 
     def bounded(self, node: str) -> str:
-        """Cypher that is true when the node bound to ``node`` lies in the caller's scope."""
-        if self.anchor is None:
+        """Cypher that is true when the node bound to ``node`` lies in the caller's scope.
+
+        For statements about this label: the anchor is a pattern comprehension,
+        which FalkorDB evaluates for every row, so keep the rows few (a lookup,
+        a page of hits); :func:`anchored` serves statements over many nodes.
+        """
+        if not self.anchor:
             return within(node)
         org = f"{node}_{self.domain}_org"  # one name per label: FalkorDB shares equal names
-        return anchored_within(self.anchor.format(node=node, org=org), org)
+        return anchored_within(self.pattern(node, org), org)
 
     def count(self) -> cypher.Statement:
-        """``<domain>.count``: how many nodes of the label the caller's scope holds."""
+        """``<domain>.count``: how many nodes of the label the graph holds, for tools."""
         return cypher.read(
             f"{self.domain}.count",
-            f"""
-            MATCH (n:{self.name})
-            WITH n, {self.bounded("n")} AS seen
-            WHERE seen
-            RETURN count(n) AS total
-            """,
-            bound=SUBTREE,
+            f"MATCH (n:{self.name}) RETURN count(n) AS total",
+            bound=WHOLE_TREE,
         )
 
 
-def _label(
-    name: str, domain: str, anchor: str | None, *, key: str = "id", type_name: str = ""
-) -> Label:
+def _label(name: str, domain: str, *anchor: Step, key: str = "id", type_name: str = "") -> Label:
     return Label(name, key, domain, type_name or name, anchor)
 
 
-ORGANIZATION = _label("Organization", "organization", None)
-MEMBER = _label("Member", "member", "({node})-[:MEMBER_OF]->({org}:Organization)")
-PERSON = _label("Person", "person", "({node})-[:MEMBER_OF]->({org}:Organization)")
-POST = _label("Post", "post", "({node})-[:POST_IN]->({org}:Organization)", type_name="CadrePost")
-ENTERPRISE = _label(
-    "Enterprise", "enterprise", "({node})-[:IN_AREA_OF]->({org}:Organization)", key="uscc"
-)
+def _out(*types: str, through: str = "") -> Step:
+    return Step("out", types, through)
+
+
+def _in(*types: str, through: str = "") -> Step:
+    return Step("in", types, through)
+
+
+ORGANIZATION = _label("Organization", "organization")
+MEMBER = _label("Member", "member", _out("MEMBER_OF"))
+PERSON = _label("Person", "person", _out("MEMBER_OF"))
+POST = _label("Post", "post", _out("POST_IN"), type_name="CadrePost")
+ENTERPRISE = _label("Enterprise", "enterprise", _out("IN_AREA_OF"), key="uscc")
 FEDERATION_ORG = _label(
-    "FederationOrg",
-    "federation_org",
-    "({node})-[:BASED_IN]->(:Enterprise)-[:IN_AREA_OF]->({org}:Organization)",
+    "FederationOrg", "federation_org", _out("BASED_IN", through="Enterprise"), _out("IN_AREA_OF")
 )
-ACTIVITY = _label("Activity", "activity", "({node})-[:HOSTED_BY]->({org}:Organization)")
+ACTIVITY = _label("Activity", "activity", _out("HOSTED_BY"))
 REGISTRATION = _label(
-    "Registration",
-    "registration",
-    "({node})-[:FOR]->(:Activity)-[:HOSTED_BY]->({org}:Organization)",
+    "Registration", "registration", _out("FOR", through="Activity"), _out("HOSTED_BY")
 )
 SERVICE_RECORD = _label(
-    "ServiceRecord",
-    "service_record",
-    "({node})<-[:SERVED]-(:Person)-[:MEMBER_OF]->({org}:Organization)",
+    "ServiceRecord", "service_record", _in("SERVED", through="Person"), _out("MEMBER_OF")
 )
-TRANSFER = _label("Transfer", "transfer", "({node})-[:FROM|TO]->({org}:Organization)")
+TRANSFER = _label("Transfer", "transfer", _out("FROM", "TO"))
 DUES_PAYMENT = _label(
-    "DuesPayment",
-    "dues_payment",
-    "({node})<-[:PAID]-(:Member)-[:MEMBER_OF]->({org}:Organization)",
+    "DuesPayment", "dues_payment", _in("PAID", through="Member"), _out("MEMBER_OF")
 )
 
 # Most specific first: a member's node carries both ``Person`` and ``Member``.
@@ -119,7 +140,52 @@ def key_of(node: str) -> str:
     return f"coalesce({', '.join(f'{node}.{key}' for key in KEYS)})"
 
 
-def bounded(node: str) -> str:
-    """Cypher that is true when the node bound to ``node``, of any label, is in the scope."""
-    cases = " ".join(f"WHEN {node}:{label.name} THEN {label.bounded(node)}" for label in LABELS)
-    return f"CASE {cases} ELSE false END"
+def _shapes() -> list[tuple[Step, ...]]:
+    """The anchors of every label merged by shape: one pattern per sequence of directions.
+
+    ``(n)-[:MEMBER_OF|POST_IN|...]->(o)`` stands for every one-step anchor. A
+    merged pattern reaches no organisation a node's own anchor would not: the
+    boundary tests compare every traversal with the subtree computed from the
+    source rows, and fail if a new relationship type makes one.
+    """
+    merged: dict[tuple[Direction, ...], list[list[str]]] = {}
+    for label in LABELS:
+        shape = tuple(step.direction for step in label.anchor)
+        if not shape:
+            continue
+        hops = merged.setdefault(shape, [[] for _ in shape])
+        for hop, step in zip(hops, label.anchor, strict=True):
+            hop.extend(t for t in step.types if t not in hop)
+    return [
+        tuple(Step(direction, tuple(types)) for direction, types in zip(shape, hops, strict=True))
+        for shape, hops in merged.items()
+    ]
+
+
+def anchored(node: str, carry: Sequence[str]) -> str:
+    """Clauses that bind ``<node>_seen``: whether the node, of any label, is in the scope.
+
+    They look up the organisations every node of the stream belongs to with one
+    ``OPTIONAL MATCH`` per anchor shape, keep ``carry`` (the variables the
+    statement needs after them) and ``node``, and end on a ``WITH``. Rows that
+    repeat ``carry`` and ``node`` are merged.
+    """
+    kept = ", ".join([*carry, node])
+    clauses: list[str] = []
+    lists: list[str] = []
+    for number, steps in enumerate(_shapes()):
+        org, found = f"{node}_o{number}", f"{node}_l{number}"
+        pattern = f"({node})"
+        for step in steps[:-1]:
+            pattern += step.render("")
+        pattern += steps[-1].render(f"{org}:Organization")
+        clauses.append(f"OPTIONAL MATCH {pattern}")
+        clauses.append(f"WITH {', '.join([kept, *lists])}, collect({org}.lineage) AS {found}")
+        lists.append(found)
+    lineages = f"{node}_lineages"
+    clauses.append(
+        f"WITH {kept}, CASE WHEN {node}:Organization THEN [{node}.lineage] "
+        f"ELSE {' + '.join(lists)} END AS {lineages}"
+    )
+    clauses.append(f"WITH {kept}, {within_any(lineages)} AS {node}_seen")
+    return "\n".join(clauses)

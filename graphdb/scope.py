@@ -89,8 +89,18 @@ def anchored_within(pattern: str, organization: str) -> str:
     )
 
 
+def within_any(lineages: str) -> str:
+    """Cypher that is true when one of the lineages in the list ``lineages`` lies in the scope."""
+    return (
+        f"($scope IS NULL OR any(lineage IN {lineages} "
+        "WHERE any(link IN lineage WHERE link IN $scope)))"
+    )
+
+
 _WITHIN = re.compile(
     r"\(\$scope IS NULL OR any\(link IN \w+\.lineage WHERE link IN \$scope\)\)"
+    r"|\(\$scope IS NULL OR any\(lineage IN \w+ WHERE any\(link IN lineage WHERE link IN"
+    r" \$scope\)\)\)"
     r"|\(\$scope IS NULL OR size\(\[\(.*?\) WHERE any\(link IN \w+\.lineage WHERE link IN"
     r" \$scope\) \| \w+\]\) > 0\)"
 )

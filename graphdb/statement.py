@@ -11,7 +11,11 @@ A read declares how it is bounded, and the store runs no read that does not:
   Cypher, with :func:`~graphdb.scope.within` or
   :func:`~graphdb.scope.anchored_within`, and nowhere else uses ``$scope``;
 * :data:`PUBLIC`: organisation names and the tree only (no label but
-  ``Organization``, no relationship but ``SUB_OF``), for anyone.
+  ``Organization``, no relationship but ``SUB_OF``), for anyone;
+* :data:`WHOLE_TREE`: for callers who see the whole tree only
+  (``Scope.everything()``: administrators and tools); the store refuses it for
+  a bounded caller. A traversal declares one of these beside its subtree-bounded
+  twin, so that whoever sees everything does not pay for looking bounds up.
 
 Three parameters are bound by the store, never by the caller: ``$scope`` (the
 subtree roots, or null for the whole tree), and ``$source`` and ``$synced_at``,
@@ -36,10 +40,12 @@ class Bound(Enum):
 
     SUBTREE = "subtree"
     PUBLIC = "public"
+    WHOLE_TREE = "whole tree"
 
 
 SUBTREE = Bound.SUBTREE
 PUBLIC = Bound.PUBLIC
+WHOLE_TREE = Bound.WHOLE_TREE
 
 _PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 # Labels and types: ``(o:Organization)``, ``[:SUB_OF*1..3]``, ``x:Member``, ``[:FROM|TO]``.
@@ -106,7 +112,8 @@ def _check_bound(statement: Statement) -> None:
     if statement.mode == "read" and statement.bound is None:
         raise ValueError(
             f"read {statement.name!r} declares no bound: bound=SUBTREE (held to the caller's "
-            "subtree) or bound=PUBLIC (organisation names and the tree only)"
+            "subtree), bound=PUBLIC (organisation names and the tree only) or "
+            "bound=WHOLE_TREE (for callers who see everything only)"
         )
 
 

@@ -21,7 +21,7 @@ from graphdb.domain.search import prefix_query
 from graphdb.errors import UnboundedRead
 from graphdb.indexes import Index
 from graphdb.scope import Scope
-from graphdb.statement import PUBLIC, Provenance, Statement
+from graphdb.statement import PUBLIC, WHOLE_TREE, Provenance, Statement
 
 Record = dict[str, Any]
 Params = Mapping[str, Any]
@@ -96,6 +96,12 @@ def bind(
                 "scope=Scope(root, ...), or Scope.everything() for administrators and tools"
             )
         bound["scope"] = scope.parameter
+    elif statement.bound is WHOLE_TREE:
+        if scope is None or not scope.is_everything:
+            raise UnboundedRead(
+                f"statement {statement.name!r} reads the whole tree: only for "
+                "Scope.everything(); a bounded caller needs its subtree-bounded twin"
+            )
     elif scope is not None and statement.bound is not PUBLIC:
         raise ValueError(f"statement {statement.name!r} is not bounded by a scope; pass none")
     if statement.carries_provenance:

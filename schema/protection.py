@@ -87,6 +87,8 @@ class Admission(SchemaExtension):
             if not getattr(context.context, "introspection", True):
                 rules = (*rules, NoSchemaIntrospectionCustomRule)
             limits = self._limits()
+            # strawberry has no public accessor for the graphql-core schema or its
+            # validation; its own ValidationCache extension reads them the same way.
             problems: Sequence[GraphQLError] = _validated(
                 context.schema._schema, context.query, limits.max_tokens, rules
             )

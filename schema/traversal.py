@@ -52,8 +52,10 @@ async def neighborhood(
     if not 0 < first <= limit:
         raise HubGraphQLError(f"first must be between 1 and {limit}")
     label, key = _ref(str(id))
+    whole = info.context.scope.is_everything
+    statements = cypher.NEIGHBORHOOD_WHOLE_TREE if whole else cypher.NEIGHBORHOOD
     rows = await info.context.store.read(
-        cypher.NEIGHBORHOOD[label.name],
+        statements[label.name],
         {"key": key, "hops": hops, "limit": first},
         scope=info.context.scope,
     )
@@ -81,6 +83,7 @@ async def path(
         raise HubGraphQLError(f"maxHops must be between 1 and {MAX_HOPS}")
     ends = [_ref(str(from_id)), _ref(str(to_id))]
     store, scope = info.context.store, info.context.scope
+    neighbors = cypher.NEIGHBORS_WHOLE_TREE if scope.is_everything else cypher.NEIGHBORS
     starts = []
     for label, key in ends:
         rows = await store.read(cypher.INTERNAL_ID[label.name], {"key": key}, scope=scope)
@@ -97,7 +100,7 @@ async def path(
     while meet is None and steps < max_hops and all(frontiers):
         side = 0 if len(frontiers[0]) <= len(frontiers[1]) else 1
         rows = await store.read(
-            cypher.NEIGHBORS, {"nids": frontiers[side], "cap": FRONTIER_CAP}, scope=scope
+            neighbors, {"nids": frontiers[side], "cap": FRONTIER_CAP}, scope=scope
         )
         steps += 1
         following: list[int] = []

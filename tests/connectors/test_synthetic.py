@@ -53,8 +53,9 @@ ALL_TEXT = cypher.read(
     "test.all_text_properties",
     f"""
     MATCH (n) WHERE NOT n:Enterprise
-    WITH n, {model.bounded("n")} AS seen
-    WHERE seen
+    {model.anchored("n", [])}
+    WITH n
+    WHERE n_seen
     UNWIND keys(n) AS k WITH n[k] AS v WHERE v IS NOT NULL RETURN collect(v) AS vs
     """,
     bound=SUBTREE,

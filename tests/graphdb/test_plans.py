@@ -72,11 +72,12 @@ READS: list[tuple[Statement, dict[str, Any]]] = [
     *((statement, {"key": "x"}) for statement in traversal.INTERNAL_ID.values()),
     *(
         (statement, {"key": "x", "hops": 2, "limit": 10})
-        for statement in traversal.NEIGHBORHOOD.values()
+        for statements in (traversal.NEIGHBORHOOD, traversal.NEIGHBORHOOD_WHOLE_TREE)
+        for statement in statements.values()
     ),
 ]
 # Seeks by internal id (NodeByIdSeek), a step of a path search.
-NEIGHBORS = traversal.NEIGHBORS
+NEIGHBORS = {traversal.NEIGHBORS.name, traversal.NEIGHBORS_WHOLE_TREE.name}
 # Lists over a whole label, for analysts: they scan that label, and nothing wider.
 SCANS = [s for s in registered() if "list_scan" in s.name or "count_scan" in s.name]
 
@@ -88,7 +89,7 @@ def test_every_domain_read_is_listed_here() -> None:
         if s.mode == "read" and not s.name.startswith(("falkordb.", "neo4j.", "test."))
     }
     assert domain_reads == (
-        {s.name for s, _ in READS} | WHOLE_GRAPH | {s.name for s in SCANS} | {NEIGHBORS.name}
+        {s.name for s, _ in READS} | WHOLE_GRAPH | {s.name for s in SCANS} | NEIGHBORS
     )
 
 

@@ -85,6 +85,11 @@ async def test_the_store_refuses_a_read_without_a_boundary(store: Store) -> None
         await store.transaction(lambda tx: tx.read(undeclared))
     public = await store.read(organization.COUNT_BY_LEVEL)
     assert sum(row["organizations"] for row in public) == 4
+    with pytest.raises(UnboundedRead, match=r"only for Scope.everything\(\)"):
+        await store.read(organization.COUNT, scope=Scope("C1"))
+    with pytest.raises(UnboundedRead, match=r"only for Scope.everything\(\)"):
+        await store.read(organization.COUNT)
+    assert await store.read(organization.COUNT, scope=EVERYTHING) == [{"total": 4}]
 
 
 async def test_upserts_are_idempotent(store: Store) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from strawberry.relay import to_base64
 
-from graphdb import PUBLIC, SUBTREE, Scope, Store
+from graphdb import PUBLIC, SUBTREE, WHOLE_TREE, Scope, Store
 from graphdb.statement import registered
 from schema import Context, schema
 
@@ -72,6 +72,7 @@ LISTS = f"""
 _SORTED = re.compile(r"^(.*\.list_(?:scan|under))\.[a-z_]+\.(?:asc|desc)$")
 _PER_LABEL = (
     "traversal.neighborhood.",
+    "traversal.neighborhood_whole_tree.",
     "traversal.internal_id.",
     "falkordb.search.",
     "neo4j.search.",
@@ -122,7 +123,7 @@ async def test_every_statement_a_resolver_runs_is_bounded_and_every_read_is_run(
     unbounded = {
         name
         for name in ran
-        if name not in declared or declared[name].bound not in (SUBTREE, PUBLIC)
+        if name not in declared or declared[name].bound not in (SUBTREE, PUBLIC, WHOLE_TREE)
     }
     assert unbounded == set()
     backend = next(name.split(".")[0] for name in ran if ".search." in name)

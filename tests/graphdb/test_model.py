@@ -1,0 +1,41 @@
+"""The graph model: every label the graph holds is declared, with its key and its anchor."""
+
+from __future__ import annotations
+
+from graphdb import LABELS, SUBTREE, Scope, Store, model
+from graphdb import statement as cypher
+from graphdb.domain import INDEXES
+
+LABELS_IN_GRAPH = cypher.read(
+    "test.labels_in_graph",
+    f"""
+    MATCH (n)
+    {model.anchored("n", [])}
+    WITH n
+    WHERE n_seen
+    RETURN DISTINCT labels(n) AS labels
+    """,
+    bound=SUBTREE,
+)
+
+
+def test_a_member_is_known_by_its_most_specific_label() -> None:
+    assert model.label_of(["Person", "Member"]) is model.MEMBER
+    assert model.label_of(["Person"]) is model.PERSON
+    assert model.label_of(["Post"]).type_name == "CadrePost"
+
+
+def test_every_key_is_unique_and_indexed() -> None:
+    keys = {(i.label, i.properties) for i in INDEXES if i.kind == "unique"}
+    assert keys == {(label.name, (label.key,)) for label in LABELS}
+
+
+async def test_every_label_the_seeded_graph_holds_is_declared(seeded: Store) -> None:
+    """A node of an undeclared label would be invisible to every traversal."""
+    rows = await seeded.read(LABELS_IN_GRAPH, scope=Scope.everything())
+    found = {label for row in rows for label in row["labels"]}
+    assert found == {label.name for label in LABELS}
+    everything_but_members = {label for label in found if label != "Member"}
+    assert {model.label_of([label]).name for label in everything_but_members} == (
+        everything_but_members
+    )

@@ -1,6 +1,6 @@
 """Boundary benchmark: what holding a query to the caller's subtree costs, on the same graph.
 
-    python bench/boundary.py --scale medium      # reuses bench/trace.py's seeded data dir
+    python -m bench.boundary --scale medium      # reuses bench.trace's seeded data dir
 
 For random samples, each query runs through the schema (no HTTP) twice in turn:
 as a caller who sees everything (the baseline: ``$scope`` is null and every

@@ -1,6 +1,6 @@
 """Load benchmark: ``hub seed`` against a raw batched ``UNWIND`` load of the same rows.
 
-    python bench/load.py --scale medium        # >= 1,000,000 members; about 10 minutes
+    python -m bench.load --scale medium        # >= 1,000,000 members; about 10 minutes
 
 Both loads run on one fresh embedded engine, each into its own graph with the
 same indexes and batch size:

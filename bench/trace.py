@@ -1,6 +1,6 @@
 """Trace benchmark: ``trace`` and ``traceOrganization`` over HTTP, against two baselines.
 
-    python bench/trace.py --scale medium          # seeds once into --data-dir, then reuses it
+    python -m bench.trace --scale medium          # seeds once into --data-dir, then reuses it
 
 For random members (and random grassroots committees), in the same run:
 

@@ -24,14 +24,13 @@ import asyncio
 import json
 import random
 import tempfile
-import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 from strawberry.relay import to_base64
 
-from bench.timing import line, percentiles
+from bench.timing import interleaved, line
 from connectors import IdentityHasher
 from connectors.synthetic import SCALES, SyntheticProvince, seed
 from graphdb import EmbeddedEngine, Scope, Store, connect, migrate, parse_graph_url
@@ -51,6 +50,18 @@ TRACE = """query ($key: String!) { trace(memberKey: $key) {
   trajectory { on kind } } }"""
 
 Ask = Callable[[], Awaitable[Any]]
+Pair = tuple[Ask, Ask]  # one sample asked as everything, then bounded
+
+
+async def _first(pair: Pair) -> Any:
+    return await pair[0]()
+
+
+async def _second(pair: Pair) -> Any:
+    return await pair[1]()
+
+
+_EVERYTHING_THEN_BOUNDED = {"everything": _first, "bounded": _second}
 
 
 def asking(store: Store, query: str, scope: Scope, **variables: Any) -> Ask:
@@ -62,20 +73,6 @@ def asking(store: Store, query: str, scope: Scope, **variables: Any) -> Ask:
         return result.data
 
     return ask
-
-
-async def interleaved(pairs: list[tuple[Ask, Ask]]) -> dict[str, dict[str, float]]:
-    """Each sample as everything, then bounded, after a warm-up; p50/p99 of each."""
-    for everything, bounded in pairs[:10]:
-        await everything()
-        await bounded()
-    timings: dict[str, list[float]] = {"everything": [], "bounded": []}
-    for pair in pairs:
-        for name, ask in zip(("everything", "bounded"), pair, strict=True):
-            started = time.perf_counter()
-            await ask()
-            timings[name].append((time.perf_counter() - started) * 1000)
-    return {name: percentiles(found) for name, found in timings.items()}
 
 
 async def main() -> None:
@@ -109,7 +106,7 @@ async def main() -> None:
             print(f"seeding {scale.name} into {args.data_dir} ...", flush=True)
             await seed(store, province)
         everything = Scope.everything()
-        shapes: dict[str, list[tuple[Ask, Ask]]] = {}
+        shapes: dict[str, list[Pair]] = {}
         committees = [rng.choice(grassroots) for _ in range(args.samples)]
         shapes["neighborhood"] = [
             (
@@ -148,7 +145,10 @@ async def main() -> None:
             )
             for m in traced
         ]
-        report = {name: await interleaved(pairs) for name, pairs in shapes.items()}
+        report = {
+            name: await interleaved(pairs, _EVERYTHING_THEN_BOUNDED, warm=10)
+            for name, pairs in shapes.items()
+        }
         await store.close()
 
     print(f"scale {scale.name}, {args.samples} samples each, through the schema (no HTTP)")

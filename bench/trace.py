@@ -38,7 +38,7 @@ from typing import Any
 
 import orjson
 
-from bench.timing import line, percentiles
+from bench.timing import interleaved, line
 from connectors import IdentityHasher
 from connectors.synthetic import SCALES, SyntheticProvince, seed
 from graphdb import EmbeddedEngine, Scope, Store, connect, migrate, parse_graph_url
@@ -117,22 +117,6 @@ async def ready(http: Http, path: str, minutes: float = 5) -> None:
             await http.close()
             await asyncio.sleep(0.2)
     raise RuntimeError(f"no answer on {path} after {minutes} minutes")
-
-
-async def interleaved(
-    samples: list[str], calls: dict[str, Callable[[str], Awaitable[Any]]]
-) -> dict[str, dict[str, float]]:
-    """Each call on each sample in turn, after a warm-up; p50/p99 per call."""
-    for key in samples[:20]:  # warm caches and connections
-        for call in calls.values():
-            await call(key)
-    timings: dict[str, list[float]] = {name: [] for name in calls}
-    for key in samples:
-        for name, call in calls.items():
-            started = time.perf_counter()
-            await call(key)
-            timings[name].append((time.perf_counter() - started) * 1000)
-    return {name: percentiles(found) for name, found in timings.items()}
 
 
 async def store_trace(store: Store, key: str) -> None:

@@ -19,25 +19,19 @@ Prints p50/p99 of each and the ratio bounded / everything (p50).
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import random
-import tempfile
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import Any
 
 from strawberry.relay import to_base64
 
+from bench.seeded import opened, options
 from bench.timing import interleaved, line
-from connectors import IdentityHasher
-from connectors.synthetic import SCALES, SyntheticProvince, seed
-from graphdb import EmbeddedEngine, Scope, Store, connect, migrate, parse_graph_url
-from graphdb.domain import organization
+from graphdb import EmbeddedEngine, Scope, Store
 from schema import Context, schema
 
-GRAPH = "bench_trace"  # the graph bench/trace.py seeds: one seed serves both
 NEIGHBORHOOD = """query ($id: ID!) { neighborhood(id: $id, hops: 2, first: 50) {
   distance node { __typename ... on SourceRecord { key } } } }"""
 PATH = """query ($a: ID!, $b: ID!) { path(fromId: $a, toId: $b, maxHops: 6) {
@@ -76,15 +70,8 @@ def asking(store: Store, query: str, scope: Scope, **variables: Any) -> Ask:
 
 
 async def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scale", choices=sorted(SCALES), default="medium")
-    parser.add_argument("--samples", type=int, default=300)
-    parser.add_argument(
-        "--data-dir", type=Path, default=Path(tempfile.gettempdir()) / "hub-bench-trace"
-    )
-    args = parser.parse_args()
-    scale = SCALES[args.scale]
-    province = SyntheticProvince(scale, 1, IdentityHasher("bench-key-0123456789abcdef"))
+    args, province = options(__doc__ or "", samples=300)
+    scale = province.scale
     rng = random.Random(5)
     orgs = province.tree.orgs
     county_of = {}
@@ -100,11 +87,7 @@ async def main() -> None:
     counties = sorted(members_in)
 
     with EmbeddedEngine(args.data_dir) as endpoint:
-        store = connect(parse_graph_url("embedded"), graph=GRAPH, embedded=endpoint)
-        await migrate(store)
-        if not await store.read(organization.COUNT_BY_LEVEL):
-            print(f"seeding {scale.name} into {args.data_dir} ...", flush=True)
-            await seed(store, province)
+        store = await opened(endpoint, province, args.data_dir)
         everything = Scope.everything()
         shapes: dict[str, list[Pair]] = {}
         committees = [rng.choice(grassroots) for _ in range(args.samples)]

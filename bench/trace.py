@@ -21,7 +21,6 @@ Prints p50/p99 of each and the ratio hub / (a) (goal: p50 within 2x).
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import os
@@ -38,13 +37,11 @@ from typing import Any
 
 import orjson
 
+from bench.seeded import GRAPH, opened, options
 from bench.timing import interleaved, line
-from connectors import IdentityHasher
-from connectors.synthetic import SCALES, SyntheticProvince, seed
-from graphdb import EmbeddedEngine, Scope, Store, connect, migrate, parse_graph_url
-from graphdb.domain import organization, trace
+from graphdb import EmbeddedEngine, Scope, Store
+from graphdb.domain import trace
 
-GRAPH = "bench_trace"
 EVERYTHING = Scope.everything()
 TRACE = """query ($key: String!) { trace(memberKey: $key) {
   member { key name idNumberMasked } branch { code name } chain { code name level }
@@ -128,15 +125,8 @@ async def store_trace_org(store: Store, key: str) -> None:
 
 
 async def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scale", choices=sorted(SCALES), default="medium")
-    parser.add_argument("--samples", type=int, default=1000)
-    parser.add_argument(
-        "--data-dir", type=Path, default=Path(tempfile.gettempdir()) / "hub-bench-trace"
-    )
-    args = parser.parse_args()
-    scale = SCALES[args.scale]
-    province = SyntheticProvince(scale, 1, IdentityHasher("bench-key-0123456789abcdef"))
+    args, province = options(__doc__ or "", samples=1000)
+    scale = province.scale
     rng = random.Random(3)
     members = [f"P{rng.randrange(scale.members) + 1:08d}" for _ in range(args.samples)]
     committees = [org.id for org in province.tree.orgs if org.level == 4]
@@ -144,11 +134,7 @@ async def main() -> None:
 
     engine = EmbeddedEngine(args.data_dir)
     endpoint = engine.start()
-    store = connect(parse_graph_url("embedded"), graph=GRAPH, embedded=endpoint)
-    await migrate(store)
-    if not await store.read(organization.COUNT_BY_LEVEL):
-        print(f"seeding {scale.name} into {args.data_dir} ...", flush=True)
-        await seed(store, province)
+    store = await opened(endpoint, province, args.data_dir)
 
     env = {
         **os.environ,

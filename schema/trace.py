@@ -126,7 +126,7 @@ async def trace(
         [
             *lineage,
             *(p["organization_id"] for p in row["posts"]),
-            *(t[end] for t in row["transfers"] for end in ("from_id", "to_id")),
+            *(t[end] for t in row["transfers"] for end in ("from_id", "to_id") if t[end]),
         ],
     )
     member = Member.from_record(row["member"])
@@ -191,6 +191,9 @@ def named_organizations(
     return {record["id"]: Organization.from_record(record) for record in records}
 
 
+_ELSEWHERE = "an organisation outside your scope"
+
+
 def trajectory(row: Record) -> list[TrajectoryEvent]:
     """The events of a trace row, oldest first."""
     events: list[TrajectoryEvent] = []
@@ -215,7 +218,7 @@ def trajectory(row: Record) -> list[TrajectoryEvent]:
         add(
             _day(t["requested_at"]),
             "TRANSFER_REQUESTED",
-            f"requested a transfer from {t['from_id']} to {t['to_id']}",
+            f"requested a transfer from {t['from_id'] or _ELSEWHERE} to {t['to_id'] or _ELSEWHERE}",
             t,
         )
         add(_day(t["responded_at"]), "TRANSFER_ANSWERED", f"transfer {t['status']}", t)

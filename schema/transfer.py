@@ -30,8 +30,8 @@ class Transfer(GraphNode):
     requested_at: strawberry.Private[int]
     responded_at: strawberry.Private[int | None]
     member_id: strawberry.Private[str]
-    from_id: strawberry.Private[str]
-    to_id: strawberry.Private[str]
+    from_id: strawberry.Private[str | None]  # None: outside what the caller may see
+    to_id: strawberry.Private[str | None]
 
     @strawberry.field(name="requestedAt")
     def requested(self) -> dt.datetime:
@@ -49,8 +49,8 @@ class Transfer(GraphNode):
 
     @strawberry.field(name="from")
     async def sending_organization(self, info: Info[Context, None]) -> Organization | None:
-        return await Organization.load(info, self.from_id)
+        return await Organization.load(info, self.from_id) if self.from_id else None
 
     @strawberry.field(name="to")
     async def receiving_organization(self, info: Info[Context, None]) -> Organization | None:
-        return await Organization.load(info, self.to_id)
+        return await Organization.load(info, self.to_id) if self.to_id else None

@@ -42,7 +42,8 @@ MEMBER = cypher.read(
          collect(CASE WHEN joined_seen THEN xt END) AS joined,
          collect(CASE WHEN x IS NOT NULL AND (left_seen OR joined_seen) THEN x {{.id, .status,
                  .requested_at, .responded_at, .source,
-                 from_id: xf.id, to_id: xt.id}} END) AS transfers
+                 from_id: CASE WHEN left_seen THEN xf.id END,
+                 to_id: CASE WHEN joined_seen THEN xt.id END}} END) AS transfers
     WITH m, j, b, posts, [o IN chain + held_in + left + joined | o {{.*}}] AS organizations,
          transfers
     OPTIONAL MATCH (m)-[:PAID]->(d:DuesPayment)

@@ -9,7 +9,9 @@ never from the hub's own code.
 
 from __future__ import annotations
 
+import json
 import random
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,6 +23,7 @@ from tests.fixtures.asking import ask
 from tests.fixtures.province_graph import Node, ProvinceGraph
 
 SAMPLED = 200
+ORGANIZATION_CODE = re.compile(r"ORG\d{7}")
 NODE_TYPES = (
     "Organization",
     "CadrePost",
@@ -79,7 +82,7 @@ query ($member: String!, $root: String!, $above: String!) {
     transfers { __typename key from { __typename key } to { __typename key } }
     registrationCount recentRegistrations { __typename key }
     serviceCount recentService { __typename key }
-    trajectory { kind key }
+    trajectory { kind key summary }
   }
   traceOrganization(code: $root) {
     organization { __typename key } chain { __typename key } members
@@ -160,6 +163,8 @@ class Caller:
         data, _ = await ask(self.store, query, scope=Scope(*self.roots), **variables)
         outside = {node for node in nodes_in(data) if not self.graph.visible(node, self.roots)}
         assert outside == set(), (self.roots, query.split("{")[1])
+        named = set(ORGANIZATION_CODE.findall(json.dumps(data, ensure_ascii=False)))
+        assert named <= self.subtree, (self.roots, named - self.subtree)  # in any text too
         return data
 
     def sees(self, node: Node) -> bool:

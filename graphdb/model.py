@@ -69,6 +69,13 @@ class Label:
         org = f"{node}_{self.domain}_org"  # one name per label: FalkorDB shares equal names
         return anchored_within(self.pattern(node, org), org)
 
+    def keep_bounded(self, node: str, carry: Sequence[str] = ()) -> str:
+        """Clauses that keep ``carry`` and the node bound to ``node`` only if it is in scope."""
+        return (
+            f"WITH {', '.join([*carry, node])}, {self.bounded(node)} AS {node}_seen\n"
+            f"WHERE {node}_seen"
+        )
+
     def count(self) -> cypher.Statement:
         """``<domain>.count``: how many nodes of the label the graph holds, for tools."""
         return cypher.read(

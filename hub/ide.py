@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -50,36 +51,59 @@ def page() -> HTMLResponse:
     )
 
 
+@dataclass(frozen=True)
+class _Asset:
+    media_type: str
+    plain: bytes
+    compressed: bytes | None  # gzip, when the file is stored so
+
+    def etag(self, compressed: bool) -> str:
+        body = self.compressed if compressed and self.compressed else self.plain
+        return f'"{hashlib.sha256(body).hexdigest()[:32]}{"-gz" if compressed else ""}"'
+
+
 @cache
-def _asset(name: str) -> tuple[bytes, bool] | None:
-    """A script or style by file name: its bytes and whether they are gzip-compressed."""
-    if Path(name).suffix not in _TYPES:
-        return None
-    for path, compressed in ((ASSETS / f"{name}.gz", True), (ASSETS / name, False)):
-        if path.is_file():
-            return path.read_bytes(), compressed
-    return None
+def _assets() -> dict[str, tuple[_Asset, dict[bool, str]]]:
+    """Every script and style of the IDE by file name, read once, with its ETags."""
+    found = {}
+    for path in sorted(ASSETS.iterdir()):
+        name = path.name.removesuffix(".gz")
+        media_type = _TYPES.get(Path(name).suffix)
+        if media_type is None:
+            continue
+        data = path.read_bytes()
+        stored = path.suffix == ".gz"
+        asset = _Asset(
+            media_type, gzip.decompress(data) if stored else data, data if stored else None
+        )
+        found[name] = (asset, {gz: asset.etag(gz) for gz in (False, stored)})
+    return found
 
 
 class Assets:
     """ASGI app for :data:`PATH`: the IDE's scripts and styles, compressed where they can be."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        name = str(scope["path"]).rsplit("/", 1)[-1]  # the assets lie side by side
-        found = _asset(name)
-        if found is None or scope["method"] not in ("GET", "HEAD"):
+        found = _assets().get(str(scope["path"]).rsplit("/", 1)[-1])  # they lie side by side
+        if found is None:
             await PlainTextResponse("not found", status_code=404)(scope, receive, send)
             return
-        body, compressed = found
+        if scope["method"] not in ("GET", "HEAD"):
+            answer = PlainTextResponse("method not allowed", status_code=405)
+            answer.headers["allow"] = "GET, HEAD"
+            await answer(scope, receive, send)
+            return
+        asset, etags = found
+        compressed = asset.compressed is not None and "gzip" in Headers(scope=scope).get(
+            "accept-encoding", ""
+        )
         headers = {
             "cache-control": "public, max-age=86400",
-            "etag": f'"{hashlib.sha256(body).hexdigest()[:32]}"',
+            "etag": etags[compressed],
             "vary": "accept-encoding",
             "x-content-type-options": "nosniff",
         }
-        if compressed and "gzip" in Headers(scope=scope).get("accept-encoding", ""):
+        if compressed:
             headers["content-encoding"] = "gzip"
-        elif compressed:
-            body = gzip.decompress(body)
-        response = Response(body, media_type=_TYPES[Path(name).suffix], headers=headers)
-        await response(scope, receive, send)
+        body = asset.compressed if compressed and asset.compressed else asset.plain
+        await Response(body, media_type=asset.media_type, headers=headers)(scope, receive, send)

@@ -8,7 +8,7 @@ the module of every label of :data:`graphdb.LABELS`, so that each is declared.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar, Self
 
 import strawberry
@@ -82,6 +82,22 @@ def node_type(label: Label) -> type[GraphNode]:
     found = _TYPES.get(label.name)
     if found is None:
         raise LookupError(f"no node type for label {label.name}: import schema.{label.domain}")
+    return found
+
+
+Ref = tuple[Label, str]  # a node's label and key
+
+
+async def load_refs(info: Info[Context, None], refs: Sequence[Ref]) -> dict[Ref, GraphNode]:
+    """Nodes by (label, key), one round trip per label, each through the request's loader.
+
+    A key the caller may not see (or that names nothing) is left out.
+    """
+    found: dict[Ref, GraphNode] = {}
+    for label in dict.fromkeys(label for label, _ in refs):
+        keys = [key for known, key in refs if known == label]
+        nodes = await node_type(label).resolve_nodes(info=info, node_ids=keys)
+        found |= {(label, key): node for key, node in zip(keys, nodes, strict=True) if node}
     return found
 
 

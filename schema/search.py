@@ -10,7 +10,7 @@ from strawberry.types import Info
 from graphdb import model
 from schema.context import Context
 from schema.errors import HubGraphQLError
-from schema.node import GraphNode, node_type
+from schema.node import GraphNode, load_refs
 
 
 @strawberry.enum(description="What search can find.")
@@ -40,18 +40,10 @@ async def search(
         )
         hits += [(float(row["score"]), kind, str(row["id"])) for row in rows]
     hits.sort(key=lambda hit: -hit[0])
-    hits = hits[:first]
-    found: list[SearchHit] = []
-    for kind in {kind for _, kind, _ in hits}:
-        keys = [key for _, k, key in hits if k == kind]
-        nodes = await node_type(model.label_of([kind.value])).resolve_nodes(
-            info=info, node_ids=keys
-        )
-        by_key = {node.key: node for node in nodes if node is not None}
-        found += [
-            SearchHit(score=score, node=by_key[key])
-            for score, k, key in hits
-            if k == kind and key in by_key
-        ]
-    found.sort(key=lambda hit: -hit.score)
-    return found
+    refs = [(model.label_of([kind.value]), key) for _, kind, key in hits[:first]]
+    nodes = await load_refs(info, refs)
+    return [
+        SearchHit(score=score, node=nodes[ref])
+        for (score, _, _), ref in zip(hits, refs, strict=False)
+        if ref in nodes
+    ]

@@ -13,23 +13,11 @@ from graphdb import model
 from graphdb.domain import traversal as cypher
 from schema.context import Context
 from schema.errors import HubGraphQLError
-from schema.node import GraphNode, decode, node_type
+from schema.node import GraphNode, Ref, decode, load_refs
 
 MAX_HOPS = 6
 MAX_NEIGHBORHOOD_HOPS = 2
 FRONTIER_CAP = 20_000  # neighbours read in one step of a path search
-
-Ref = tuple[model.Label, str]  # a node's label and key
-
-
-async def _load(info: Info[Context, None], refs: list[Ref]) -> dict[Ref, GraphNode]:
-    """Nodes by (label, key), one round trip per label, each through its scoped loader."""
-    found: dict[Ref, GraphNode] = {}
-    for label in dict.fromkeys(label for label, _ in refs):
-        keys = [key for known, key in refs if known == label]
-        nodes = await node_type(label).resolve_nodes(info=info, node_ids=keys)
-        found |= {(label, key): node for key, node in zip(keys, nodes, strict=True) if node}
-    return found
 
 
 def _ref(global_id: str) -> Ref:
@@ -60,7 +48,7 @@ async def neighborhood(
         scope=info.context.scope,
     )
     refs = [(model.label_of(row["labels"]), str(row["key"])) for row in rows]
-    nodes = await _load(info, refs)
+    nodes = await load_refs(info, refs)
     return [
         Neighbor(node=nodes[ref], distance=row["distance"])
         for ref, row in zip(refs, rows, strict=True)
@@ -121,7 +109,9 @@ async def path(
         return None
     ordered = _walk(parents[0], meet)[::-1] + _walk(parents[1], meet)[1:]
     relationships = _vias(parents[0], meet)[::-1] + _vias(parents[1], meet)
-    nodes = await _load(info, [refs[n] for n in ordered])
+    nodes = await load_refs(info, [refs[n] for n in ordered])
+    if any(refs[n] not in nodes for n in ordered):
+        return None  # a node that names nothing its type can load: no path to show
     return GraphPath(
         length=len(ordered) - 1,
         nodes=[nodes[refs[n]] for n in ordered],

@@ -11,7 +11,7 @@ branch: a caller sees the members of the branches in their subtree.
 from graphdb import statement as cypher
 from graphdb.model import MEMBER
 from graphdb.scope import within
-from graphdb.statement import SUBTREE
+from graphdb.statement import SUBTREE, WHOLE_TREE
 
 INDEXES = ()
 
@@ -61,9 +61,8 @@ CHAIN_TO_ROOT = cypher.read(
     bound=SUBTREE,
 )
 
-_FILTER = f"""
-    {within("b")}
-    AND ($branch IS NULL OR b.id = $branch)
+_ASKED = """
+    ($branch IS NULL OR b.id = $branch)
     AND ($name IS NULL OR m.name CONTAINS $name)
     AND ($status IS NULL OR m.status = $status)
     AND ($gender IS NULL OR m.gender = $gender)
@@ -71,6 +70,7 @@ _FILTER = f"""
     AND ($joined_to IS NULL OR m.joined_on <= date($joined_to))
 """
 ORDER = {"key": "m.id", "name": "m.name", "joined_on": "m.joined_on"}
+_FILTER = f"{within('b')} AND {_ASKED}"
 _UNDER = f"""
     UNWIND $anchors AS anchor
     MATCH (u:Organization {{id: anchor}})
@@ -84,7 +84,7 @@ _SCAN = f"""
     MATCH (m:Member)
     WITH m
     MATCH (m)-[:MEMBER_OF]->(b:Organization)
-    WHERE {_FILTER}
+    WHERE {_ASKED}
 """
 
 # Members under organisations (those asked for, or the caller's subtree roots):
@@ -103,18 +103,18 @@ COUNT_UNDER = cypher.read(
     """,
     bound=SUBTREE,
 )
-# Members anywhere: a scan of the label, for callers who see the whole tree.
+# Members anywhere: a scan of the label, for callers who see the whole tree only.
 LIST_SCAN = cypher.read_sorted(
     "member.list_scan",
     f"""{_SCAN}    WITH m, b ORDER BY {{order}}, m.id SKIP $skip LIMIT $limit
     RETURN {_NODE}
     """,
     ORDER,
-    bound=SUBTREE,
+    bound=WHOLE_TREE,
 )
 COUNT_SCAN = cypher.read(
     "member.count_scan",
     f"""{_SCAN}    RETURN count(m) AS total
     """,
-    bound=SUBTREE,
+    bound=WHOLE_TREE,
 )

@@ -18,8 +18,7 @@ _TERM = re.compile(r"[\w\u4e00-\u9fff]+")
 def _tail(label: Label) -> str:
     return f"""
     WITH node AS n, score
-    WITH n, score, {label.bounded("n")} AS seen
-    WHERE seen
+    {label.keep_bounded("n", ["score"])}
     RETURN n.{label.key} AS id, score ORDER BY score DESC, id LIMIT $limit
     """
 

@@ -28,8 +28,7 @@ INTERNAL_ID = {
         f"traversal.internal_id.{label.name}",
         f"""
         MATCH (n:{label.name} {{{label.key}: $key}})
-        WITH n, {label.bounded("n")} AS seen
-        WHERE seen
+        {label.keep_bounded("n")}
         RETURN id(n) AS nid
         """,
         bound=SUBTREE,
@@ -48,7 +47,7 @@ def _seen(node: str, carry: list[str], bounded: bool) -> str:
 def _neighborhood(label: Label, bounded: bool) -> str:
     start = f"MATCH (n:{label.name} {{{label.key}: $key}})"
     if bounded:
-        start += f"\nWITH n, {label.bounded('n')} AS seen\nWHERE seen"
+        start += "\n" + label.keep_bounded("n")
     return f"""
     {start}
     MATCH (n)--(a)

@@ -13,7 +13,7 @@ from connectors import IdentityHasher
 from connectors.synthetic import SCALES, SyntheticProvince, seed, streams
 from connectors.synthetic.identifiers import id_number
 from connectors.synthetic.regions import guangdong
-from graphdb import SUBTREE, Scope, Store, model
+from graphdb import WHOLE_TREE, Scope, Store
 from graphdb import statement as cypher
 from graphdb.domain import (
     activity,
@@ -28,37 +28,25 @@ from graphdb.domain import (
     service_record,
     transfer,
 )
-from graphdb.scope import within
 
 EVERYTHING = Scope.everything()
 HOLLOW_BRANCHES = cypher.read(
     "test.hollow_branches",
-    f"""
-    MATCH (b:Organization {{kind: 'branch'}})
-    WHERE {within("b")} AND NOT (b)<-[:MEMBER_OF]-()
-    RETURN count(b) AS n
-    """,
-    bound=SUBTREE,
+    "MATCH (b:Organization {kind: 'branch'}) WHERE NOT (b)<-[:MEMBER_OF]-() RETURN count(b) AS n",
+    bound=WHOLE_TREE,
 )
 BRANCHES_WITHOUT_POST = cypher.read(
     "test.branches_without_post",
-    f"""
-    MATCH (b:Organization {{kind: 'branch'}})
-    WHERE {within("b")} AND NOT (b)<-[:POST_IN]-()
-    RETURN count(b) AS n
-    """,
-    bound=SUBTREE,
+    "MATCH (b:Organization {kind: 'branch'}) WHERE NOT (b)<-[:POST_IN]-() RETURN count(b) AS n",
+    bound=WHOLE_TREE,
 )
 ALL_TEXT = cypher.read(
     "test.all_text_properties",
-    f"""
+    """
     MATCH (n) WHERE NOT n:Enterprise
-    {model.anchored("n", [])}
-    WITH n
-    WHERE n_seen
     UNWIND keys(n) AS k WITH n[k] AS v WHERE v IS NOT NULL RETURN collect(v) AS vs
     """,
-    bound=SUBTREE,
+    bound=WHOLE_TREE,
 )
 
 

@@ -51,6 +51,10 @@ _PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 # Labels and types: ``(o:Organization)``, ``[:SUB_OF*1..3]``, ``x:Member``, ``[:FROM|TO]``.
 _LABEL_OR_TYPE = re.compile(r":\s*`?([A-Z]\w*)|\|\s*:?([A-Z][A-Z_]+)\b")
 _PUBLIC_NAMES = frozenset({"Organization", "SUB_OF"})
+# Ways a public read could step off the tree without naming a label or a type.
+_UNTYPED_STEP = re.compile(r"--|-\[\s*\w*\s*(?:\*[\d.]*)?\s*\]")
+_BARE_NODE = re.compile(r"(?<![\w.])\(\s*(\w*)\s*(?:\{[^}]*\})?\s*\)")  # (n), (), not count(n)
+_AROUND = re.compile(r"\b(?:labels|type|nodes|relationships|startNode|endNode)\s*\(")
 _registry: dict[str, Statement] = {}
 
 
@@ -103,18 +107,38 @@ def _check_bound(statement: Statement) -> None:
     elif "scope" in statement.parameters:
         raise ValueError(f"statement {statement.name!r} uses $scope: declare it bound=SUBTREE")
     if statement.bound is PUBLIC:
-        names = {a or b for a, b in _LABEL_OR_TYPE.findall(statement.text)}
-        if names - _PUBLIC_NAMES:
-            raise ValueError(
-                f"public statement {statement.name!r} reads {sorted(names - _PUBLIC_NAMES)}: "
-                "public reads see organisations and the tree only; declare it bound=SUBTREE"
-            )
+        _check_public(statement)
     if statement.mode == "read" and statement.bound is None:
         raise ValueError(
             f"read {statement.name!r} declares no bound: bound=SUBTREE (held to the caller's "
             "subtree), bound=PUBLIC (organisation names and the tree only) or "
             "bound=WHOLE_TREE (for callers who see everything only)"
         )
+
+
+def _check_public(statement: Statement) -> None:
+    """A public read names only organisations and ``SUB_OF``, and steps nowhere unnamed.
+
+    A guard against mistakes, not a proof: review a public statement as one.
+    """
+    text = statement.text
+    names = {a or b for a, b in _LABEL_OR_TYPE.findall(text)}
+    labelled = set(re.findall(r"\((\w+)\s*:\s*Organization\b", text))
+    unnamed = [node or "()" for node in _BARE_NODE.findall(text) if node not in labelled]
+    if names - _PUBLIC_NAMES:
+        problem = f"reads {sorted(names - _PUBLIC_NAMES)}"
+    elif _UNTYPED_STEP.search(text):
+        problem = "follows a relationship without naming its type"
+    elif unnamed:
+        problem = f"reaches nodes without a label ({', '.join(unnamed)})"
+    elif _AROUND.search(text):
+        problem = "asks for labels, types or paths"
+    else:
+        return
+    raise ValueError(
+        f"public statement {statement.name!r} {problem}: public reads see organisations and "
+        "the tree only; declare it bound=SUBTREE"
+    )
 
 
 def read(name: str, text: str, *, bound: Bound) -> Statement:

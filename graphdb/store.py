@@ -83,7 +83,8 @@ def bind(
     if statement.mode == "read" and statement.bound is None:
         raise UnboundedRead(
             f"read {statement.name!r} declares no bound: declare it with bound=SUBTREE "
-            "(held to the caller's subtree) or bound=PUBLIC (organisation names and the tree)"
+            "(held to the caller's subtree), bound=PUBLIC (organisation names and the tree) "
+            "or bound=WHOLE_TREE (for callers who see everything only)"
         )
     bound = dict(params or {})
     clash = _BOUND_BY_STORE & bound.keys()

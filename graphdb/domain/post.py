@@ -49,7 +49,7 @@ COUNT_FILLED = cypher.read(
     MATCH (p)-[:POST_IN]->(o:Organization)
     WHERE {within("o")}
     OPTIONAL MATCH (c:Person)-[:SERVES_IN]->(p)
-    RETURN count(DISTINCT p) AS posts, count(c) AS filled
+    RETURN count(DISTINCT p) AS posts, count(DISTINCT CASE WHEN c IS NOT NULL THEN p END) AS filled
     """,
     bound=SUBTREE,
 )

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from graphdb import PUBLIC, SUBTREE, Scope, Store, model
+from graphdb import PUBLIC, SUBTREE, WHOLE_TREE, Scope, Store, model
 from graphdb import statement as cypher
 from graphdb.domain import member
 from graphdb.scope import within
@@ -45,6 +45,20 @@ def test_a_scope_names_its_subtrees_or_asks_for_everything_by_name() -> None:
             "public reads see organisations and the tree only",
         ),
         ("MATCH (o:Organization)-[:FROM|TO]-(x) RETURN o.id AS id", PUBLIC, "['FROM', 'TO']"),
+        ("MATCH (o:Organization)<--(m) RETURN m.name AS n", PUBLIC, "without naming its type"),
+        (
+            'MATCH (o:Organization)<-[r]-(m) WHERE type(r) = "MEMBER_OF" RETURN m.name AS n',
+            PUBLIC,
+            "without naming its type",
+        ),
+        ("MATCH (o:Organization)<-[:SUB_OF]-(m) RETURN m.name AS n", PUBLIC, "without a label (m)"),
+        ("MATCH (n) RETURN n.name AS n", PUBLIC, "without a label (n)"),
+        ("MATCH (o:Organization) RETURN labels(o) AS n", PUBLIC, "labels, types or paths"),
+        (
+            f"MATCH (o:Organization) WHERE {within('o')} RETURN o.id AS id",
+            WHOLE_TREE,
+            "uses $scope: declare it bound=SUBTREE",
+        ),
     ],
 )
 def test_a_read_that_does_not_keep_its_bound_is_refused_where_it_is_declared(
@@ -52,6 +66,20 @@ def test_a_read_that_does_not_keep_its_bound_is_refused_where_it_is_declared(
 ) -> None:
     with pytest.raises(ValueError, match=re.escape(says)):
         cypher.read("test.refused", text, bound=bound)
+
+
+def test_a_public_read_may_walk_the_tree() -> None:
+    walk = cypher.read(
+        "test.public_children",
+        """
+        MATCH (o:Organization {id: $id})
+        WITH o
+        MATCH (o)<-[:SUB_OF*1..2]-(c:Organization)
+        RETURN c.name AS name, count(c) AS n
+        """,
+        bound=PUBLIC,
+    )
+    assert walk.bound is PUBLIC
 
 
 def test_a_read_must_declare_a_bound() -> None:

@@ -133,6 +133,26 @@ LABELS: tuple[Label, ...] = (
 )
 KEYS: tuple[str, ...] = tuple(dict.fromkeys(label.key for label in LABELS))
 
+# Every relationship the graph holds: from which label, of which type, to which label.
+RELATIONSHIPS: tuple[tuple[str, str, str], ...] = (  # checked against anchors at the end
+    ("Organization", "SUB_OF", "Organization"),
+    ("Member", "MEMBER_OF", "Organization"),
+    ("Post", "POST_IN", "Organization"),
+    ("Person", "SERVES_IN", "Post"),
+    ("Enterprise", "IN_AREA_OF", "Organization"),
+    ("Organization", "BASED_IN", "Enterprise"),
+    ("FederationOrg", "BASED_IN", "Enterprise"),
+    ("Activity", "HOSTED_BY", "Organization"),
+    ("Activity", "CO_HOSTED_WITH", "FederationOrg"),
+    ("Person", "REGISTERED", "Registration"),
+    ("Registration", "FOR", "Activity"),
+    ("Person", "SERVED", "ServiceRecord"),
+    ("Member", "REQUESTED", "Transfer"),
+    ("Transfer", "FROM", "Organization"),
+    ("Transfer", "TO", "Organization"),
+    ("Member", "PAID", "DuesPayment"),
+)
+
 
 def label_of(labels: Sequence[str]) -> Label:
     """The declared label a node with ``labels`` is known by (``Member`` before ``Person``)."""
@@ -169,6 +189,47 @@ def _shapes() -> list[tuple[Step, ...]]:
     ]
 
 
+def _labels_of(name: str) -> frozenset[str]:
+    """The labels a node named by ``name`` may carry: a person may be a member."""
+    return frozenset({"Person", "Member"}) if name in ("Person", "Member") else frozenset({name})
+
+
+Relationship = tuple[str, str, str]
+Walk = tuple[tuple[str, ...], frozenset[str]]  # the types so far, the labels reached
+
+
+def _walks(
+    start: str, steps: Sequence[Step], relationships: Sequence[Relationship]
+) -> set[tuple[str, ...]]:
+    """The relationship types of every walk along ``steps`` from a node of label ``start``
+    that ends on an organisation."""
+    frontier: set[Walk] = {((), _labels_of(start))}
+    for step in steps:
+        following: set[Walk] = set()
+        for types, labels in frontier:
+            for source, kind, target in relationships:
+                near, far = (source, target) if step.direction == "out" else (target, source)
+                if kind in step.types and near in labels:
+                    following.add(((*types, kind), _labels_of(far)))
+        frontier = following
+    return {types for types, labels in frontier if "Organization" in labels}
+
+
+def check_shapes(relationships: Sequence[Relationship]) -> None:
+    """Refuse a model whose merged anchor shapes let a node belong where its anchor does not."""
+    for label in LABELS:
+        if not label.anchor:
+            continue
+        own = _walks(label.name, label.anchor, relationships)
+        for shape in _shapes():
+            stray = _walks(label.name, shape, relationships) - own
+            if stray:
+                raise ValueError(
+                    f"the anchors merged by shape would let a {label.name} belong to an "
+                    f"organisation through {sorted(stray)}; change its anchor or the shapes"
+                )
+
+
 def anchored(node: str, carry: Sequence[str]) -> str:
     """Clauses that bind ``<node>_seen``: whether the node, of any label, is in the scope.
 
@@ -196,3 +257,6 @@ def anchored(node: str, carry: Sequence[str]) -> str:
     )
     clauses.append(f"WITH {kept}, {within_any(lineages)} AS {node}_seen")
     return "\n".join(clauses)
+
+
+check_shapes(RELATIONSHIPS)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from graphdb import LABELS, WHOLE_TREE, Scope, Store, model
 from graphdb import statement as cypher
 from graphdb.domain import INDEXES
@@ -31,3 +33,33 @@ async def test_every_label_the_seeded_graph_holds_is_declared(seeded: Store) -> 
     assert {model.label_of([label]).name for label in everything_but_members} == (
         everything_but_members
     )
+
+
+RELATIONSHIPS_IN_GRAPH = cypher.read(
+    "test.relationships_in_graph",
+    "MATCH (a)-[r]->(b) RETURN DISTINCT labels(a) AS a, type(r) AS r, labels(b) AS b",
+    bound=WHOLE_TREE,
+)
+
+
+async def test_every_relationship_the_seeded_graph_holds_is_declared(seeded: Store) -> None:
+    """The traversals' anchor lookups are checked against these, when the model loads."""
+    rows = await seeded.read(RELATIONSHIPS_IN_GRAPH, scope=Scope.everything())
+    found = {
+        (model.label_of(row["a"]).name, row["r"], model.label_of(row["b"]).name) for row in rows
+    }
+    declared = {
+        (model.label_of([a]).name, r, model.label_of([b]).name) for a, r, b in model.RELATIONSHIPS
+    }
+    person_as_member = {
+        (a.replace("Person", "Member"), r, b.replace("Person", "Member")) for a, r, b in declared
+    }
+    assert found <= declared | person_as_member
+    assert {r for _, r, _ in found} == {r for _, r, _ in model.RELATIONSHIPS}
+
+
+def test_anchors_merged_by_shape_reach_only_each_label_s_own_organisations() -> None:
+    model.check_shapes(model.RELATIONSHIPS)
+    extended = (*model.RELATIONSHIPS, ("Activity", "IN_AREA_OF", "Organization"))
+    with pytest.raises(ValueError, match=r"would let a Activity belong .*IN_AREA_OF"):
+        model.check_shapes(extended)

@@ -33,7 +33,11 @@ class CadrePost(GraphNode):
     async def organization(self, info: Info[Context, None]) -> Organization | None:
         return await Organization.load(info, self.organization_id)
 
-    @strawberry.field(description="The person holding the post; null when vacant.")
+    @strawberry.field(
+        description="The person holding the post; null when vacant, or when the holder is "
+        "not a member of a branch the caller may see (cadres past membership age belong "
+        "to no branch: only callers who see the whole tree see them)."
+    )
     async def holder(self, info: Info[Context, None]) -> Person | None:
         return await Person.load(info, self.holder_id) if self.holder_id else None
 

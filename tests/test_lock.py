@@ -41,9 +41,13 @@ def test_the_test_command_installs_from_the_lock_only() -> None:
     setup = (ROOT / "scripts" / "setup-python").read_text()
     assert "uv sync --locked" in setup
     for script in ("test", "demo"):
-        text = (ROOT / "scripts" / script).read_text()
-        assert "source scripts/setup-python" in text
-        assert "pip install" not in text
+        lines = [
+            line.split("#")[0].strip()
+            for line in (ROOT / "scripts" / script).read_text().splitlines()
+        ]
+        assert "source scripts/setup-python" in lines
+        assert any(line.startswith("sync_python_env") for line in lines), script
+        assert not any("pip install" in line for line in lines), script
 
 
 def test_a_lock_that_disagrees_with_pyproject_is_refused(tmp_path: Path) -> None:

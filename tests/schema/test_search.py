@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from connectors.synthetic import SyntheticProvince
 from graphdb import Scope, Store
+from graphdb.domain.search import SEARCHABLE
+from schema.search import SearchType
 from tests.fixtures.asking import ask_result
 
 
@@ -84,3 +86,7 @@ async def test_an_unknown_type_in_search_is_a_validation_error(seeded: Store) ->
     )
     assert result.errors[0].extensions["code"] == "GRAPHQL_VALIDATION_FAILED"
     assert "MEMBERSHIP_CARD" in result.errors[0].message
+
+
+def test_what_search_can_find_is_what_the_store_searches() -> None:
+    assert {kind.value for kind in SearchType} == set(SEARCHABLE)

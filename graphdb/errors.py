@@ -21,6 +21,12 @@ class GraphUnavailable(GraphError):
     code = "GRAPH_UNAVAILABLE"
 
 
+class GraphBusy(GraphUnavailable):
+    """Every connection to the engine stayed in use for the whole wait: try again shortly."""
+
+    code = "GRAPH_BUSY"
+
+
 class EngineStartError(GraphError):
     """The embedded engine could not be started."""
 

@@ -39,6 +39,9 @@ schema = HubSchema(
     query=Query,
     types=node_types(),
     extensions=[ErrorCodes, Admission],
+    # The newest both Apollo's composer and the Guild's (Hive) know; 2.10 and 2.11 are
+    # Apollo-only. tests/schema/test_federation_composition.py composes with both.
+    federation_version="2.9",
 )
 
 __all__ = ["Context", "Limits", "Loader", "Query", "schema"]

@@ -19,6 +19,14 @@ reuses the running engine instead of starting another. The process that started
 the engine owns it: it stops it on exit, and the kernel sends the engine SIGTERM
 if the owner dies without stopping it (``PR_SET_PDEATHSIG``), so a crashed hub or
 test run never leaves an orphan. Redis saves its data on SIGTERM.
+
+A stop always ends the engine, even when its final save fails (the data
+directory deleted, the disk full). On SIGTERM the engine tries to save and exits
+either way (``shutdown-on-sigterm save force``; without ``force`` Redis refuses
+to exit and lives on, an orphan nobody stops). The owner stops it with
+``SHUTDOWN SAVE``, which answers an error when the save fails: then it logs what
+was not saved (on the ``graphdb.engine`` logger) and ends it with ``SHUTDOWN
+NOSAVE FORCE``. Every wait is bounded; SIGKILL is the last resort, and logged.
 """
 
 from __future__ import annotations
@@ -28,6 +36,7 @@ import ctypes
 import fcntl
 import importlib.util
 import json
+import logging
 import os
 import signal
 import socket
@@ -36,18 +45,27 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from graphdb.errors import DataDirError, EngineStartError
+
+log = logging.getLogger("graphdb.engine")
 
 _SOCKET_PATH_MAX = 100  # sun_path is 108 bytes on Linux; leave room
 _START_TIMEOUT_S = 30.0
 _STOP_TIMEOUT_S = 30.0
+_ANSWER_TIMEOUT_S = 5.0
 _EXIT_GRACE_S = 0.2
 _READY_TO_EXIT = "ready to exit"
+_KEYS_NAMED = 10
 _PR_SET_PDEATHSIG = 1
 
 
@@ -73,10 +91,14 @@ class Endpoint:
             return f"unix://{self.unix_socket}"
         return f"redis://{self.host}:{self.port}"
 
-    def client(self, timeout: float = 2.0) -> redis.Redis:
+    def client(self, timeout: float = 2.0, *, retry: bool = True) -> redis.Redis:
+        """A client of this engine; with ``retry=False`` it fails at once, never reconnecting."""
+        options: dict[str, Any] = {"socket_timeout": timeout}
+        if not retry:
+            options["retry"] = Retry(NoBackoff(), 0)
         if self.unix_socket:
-            return redis.Redis(unix_socket_path=self.unix_socket, socket_timeout=timeout)
-        return redis.Redis(host=self.host, port=self.port, socket_timeout=timeout)
+            return redis.Redis(unix_socket_path=self.unix_socket, **options)
+        return redis.Redis(host=self.host, port=self.port, **options)
 
 
 def find_binaries() -> Binaries:
@@ -104,14 +126,16 @@ def find_binaries() -> Binaries:
 class EmbeddedEngine:
     """Start (or reuse) and stop the engine of one data directory."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, stop_timeout: float = _STOP_TIMEOUT_S) -> None:
         self.data_dir = data_dir.resolve()
+        self.stop_timeout = stop_timeout
         self.engine_dir = self.data_dir / "falkordb"
         self.state_file = self.engine_dir / "engine.json"
         self.log_file = self.engine_dir / "engine.log"
         self.endpoint: Endpoint | None = None
         self.owned = False
         self._process: subprocess.Popen[bytes] | None = None
+        self._control: redis.Redis | None = None
 
     def __enter__(self) -> Endpoint:
         return self.start()
@@ -139,14 +163,100 @@ class EmbeddedEngine:
             return self.endpoint
 
     def stop(self) -> None:
-        """Stop the engine if this object started it (saving its data); else just let go."""
+        """Stop the engine if this object started it (saving its data); else just let go.
+
+        The engine ends whether or not its save succeeds: a failed save is logged
+        with what it lost, and an engine that neither saves nor exits within
+        ``stop_timeout`` seconds of its last sign of progress is killed.
+        """
         endpoint, self.endpoint = self.endpoint, None
         process, self._process = self._process, None
-        if endpoint is None or not self.owned or process is None:
+        control, self._control = self._control, None
+        if endpoint is None or not self.owned or process is None or control is None:
             return
         logged = self._log_size()
-        process.terminate()  # Redis answers SIGTERM like SHUTDOWN SAVE
-        deadline = time.monotonic() + _STOP_TIMEOUT_S
+        exited = process.poll()
+        try:
+            if exited is None:
+                self._shut_down(control, process, logged)
+        finally:
+            control.close()
+            self._wait_for_exit(process, logged)
+            with contextlib.suppress(OSError):
+                self.state_file.unlink()
+        if exited is not None or process.returncode not in (0, -signal.SIGKILL):
+            log.warning(
+                "the embedded engine of %s exited with code %s %s: the writes since its last "
+                "snapshot may be lost; see %s",
+                self.data_dir,
+                process.returncode,
+                "before the hub stopped it" if exited is not None else "as it stopped",
+                self.log_file,
+            )
+
+    def _shut_down(
+        self, control: redis.Redis, process: subprocess.Popen[bytes], logged: int
+    ) -> None:
+        """``SHUTDOWN SAVE``; if that fails, log what is lost, then ``SHUTDOWN NOSAVE FORCE``."""
+        try:
+            unsaved = _unsaved(control)
+            connection = control.connection_pool.get_connection()
+            refusal = self._send_shutdown(connection, process, logged, "SAVE")
+            if refusal is None:
+                return
+            log.warning(
+                "the embedded engine of %s could not write its final snapshot (%s) and was "
+                "stopped without it: %s",
+                self.data_dir,
+                self._save_failure(logged, refusal),
+                unsaved,
+            )
+            if self._send_shutdown(connection, process, logged, "NOSAVE", "FORCE") is not None:
+                process.terminate()
+        except (redis.RedisError, OSError) as error:
+            # SIGTERM instead, on which it saves if it can and exits either way.
+            log.warning(
+                "the embedded engine of %s did not answer SHUTDOWN (%s); sent it SIGTERM",
+                self.data_dir,
+                error,
+            )
+            process.terminate()
+
+    def _send_shutdown(
+        self,
+        connection: redis.Connection,
+        process: subprocess.Popen[bytes],
+        logged: int,
+        *flags: str,
+    ) -> str | None:
+        """Send ``SHUTDOWN``; ``None`` once the engine goes, else the error it answered.
+
+        A large graph takes a while to save: the wait is extended for as long as the
+        snapshot being written keeps growing.
+        """
+        connection.send_command("SHUTDOWN", *flags)  # type: ignore[no-untyped-call]  # redis-py
+        snapshot = self.engine_dir / f"temp-{process.pid}.rdb"
+        written = _size(snapshot)
+        deadline = time.monotonic() + self.stop_timeout
+        while True:
+            try:
+                if connection.can_read(timeout=0.1):
+                    connection.read_response()
+                    return None  # SHUTDOWN answers only errors; an engine that goes says nothing
+            except redis.ResponseError as error:
+                return str(error)
+            except redis.ConnectionError:
+                return None  # the engine closed the connection as it exited
+            if process.poll() is not None or _READY_TO_EXIT in self._log_since(logged):
+                return None
+            if _size(snapshot) != written:
+                written = _size(snapshot)
+                deadline = time.monotonic() + self.stop_timeout
+            if time.monotonic() > deadline:
+                raise redis.TimeoutError(f"no answer to SHUTDOWN in {self.stop_timeout:.0f} s")
+
+    def _wait_for_exit(self, process: subprocess.Popen[bytes], logged: int) -> None:
+        deadline = time.monotonic() + self.stop_timeout
         saved_at: float | None = None
         while process.poll() is None and time.monotonic() < deadline:
             # After "ready to exit" the data is on disk; the module's threads can take
@@ -157,10 +267,26 @@ class EmbeddedEngine:
                 break
             time.sleep(0.02)
         if process.poll() is None:
+            if saved_at is None:
+                log.warning(
+                    "the embedded engine of %s (pid %d) did not exit within %.0f s of being "
+                    "stopped; killed it (SIGKILL): the writes since its last snapshot are lost",
+                    self.data_dir,
+                    process.pid,
+                    self.stop_timeout,
+                )
             process.kill()
         process.wait()
-        with contextlib.suppress(FileNotFoundError):
-            self.state_file.unlink()
+
+    def _save_failure(self, logged: int, refusal: str) -> str:
+        """Why the final save failed, as the engine logged it."""
+        if not self.engine_dir.is_dir():
+            return f"its directory {self.engine_dir} is gone"
+        for line in self._log_since(logged).splitlines():
+            _, warned, text = line.partition(" # ")
+            if warned and not text.startswith(("Error trying to save", "Errors trying to")):
+                return text.strip()
+        return f"{refusal.rstrip('.')}; see {self.log_file}"
 
     def _log_size(self) -> int:
         try:
@@ -170,9 +296,9 @@ class EmbeddedEngine:
 
     def _log_since(self, offset: int) -> str:
         try:
-            with open(self.log_file, "rb") as log:
-                log.seek(offset)
-                return log.read().decode(errors="replace")
+            with open(self.log_file, "rb") as handle:
+                handle.seek(offset)
+                return handle.read().decode(errors="replace")
         except OSError:
             return ""
 
@@ -225,7 +351,9 @@ class EmbeddedEngine:
             "dir": str(self.engine_dir),
             "dbfilename": "graph.rdb",
             "save": "300 1 60 1000",
-            "shutdown-on-sigterm": "save",
+            # "force": exit even when the final save fails (Redis would otherwise stay up).
+            "shutdown-on-sigterm": "save force",
+            "shutdown-on-sigint": "save force",
             "appendonly": "no",
             "daemonize": "no",
             "logfile": str(self.log_file),
@@ -259,16 +387,20 @@ class EmbeddedEngine:
                     f"the embedded engine exited at start: {self._last_log_line()}; "
                     f"see {self.log_file}"
                 )
+            control = endpoint.client(min(_ANSWER_TIMEOUT_S, self.stop_timeout), retry=False)
             try:
-                endpoint.client().ping()
+                control.ping()
             except (redis.RedisError, OSError):
+                control.close()
                 # Loading a province's data takes minutes and may hold up even PING while
                 # the indexes are rebuilt; as long as the engine logs progress, wait on.
                 if self._log_size() != logged:
                     logged = self._log_size()
                     deadline = time.monotonic() + _START_TIMEOUT_S
             else:
-                self._process = process
+                # Its connection stays open for stop(), which must reach the engine even
+                # when the socket file has gone with the data directory.
+                self._process, self._control = process, control
                 return endpoint
             time.sleep(0.05)
         process.kill()
@@ -291,6 +423,30 @@ _libc = ctypes.CDLL(None, use_errno=True) if sys.platform.startswith("linux") el
 def _die_with_parent() -> None:
     if _libc is not None:
         _libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def _unsaved(client: redis.Redis) -> str:
+    """What a failed final save loses: the changes since the last snapshot, and the keys held."""
+    persistence = client.info("persistence")
+    changes = int(persistence["rdb_changes_since_last_save"])
+    since = datetime.fromtimestamp(int(persistence["rdb_last_save_time"]), UTC)
+    held = int(client.dbsize())
+    names = sorted(
+        key.decode(errors="replace") if isinstance(key, bytes) else str(key)
+        for key in islice(client.scan_iter(count=100), _KEYS_NAMED)
+    )
+    more = ", ..." if held > len(names) else ""
+    return (
+        f"{changes} writes since its last snapshot at {since:%Y-%m-%d %H:%M:%S} UTC are lost; "
+        f"it held {held} {'key' if held == 1 else 'keys'} ({', '.join(names)}{more})"
+    )
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return -1
 
 
 def _free_port() -> int:

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import logging
 import os
+import re
+import shutil
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -61,6 +66,29 @@ def crash_owner(script: str, data_dir: Path) -> str:
     return owner.stdout
 
 
+@contextlib.contextmanager
+def owned_engine(data_dir: Path, stop_timeout: float = 30.0) -> Iterator[EmbeddedEngine]:
+    """A started engine that is gone afterwards, stopped by the test or killed here."""
+    engine = EmbeddedEngine(data_dir, stop_timeout=stop_timeout)
+    pid = engine.start().pid
+    try:
+        yield engine
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGCONT)
+        engine.stop()
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+
+
+def engine_warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [
+        record.getMessage()
+        for record in caplog.records
+        if record.name == "graphdb.engine" and record.levelno >= logging.WARNING
+    ]
+
+
 def engine_pid(data_dir: Path) -> int:
     pid: int = json.loads((data_dir / "falkordb" / "engine.json").read_text())["pid"]
     return pid
@@ -80,10 +108,14 @@ async def read_root(endpoint: Endpoint) -> list[str]:
     return [row["node"]["name"] for row in rows]
 
 
-async def test_data_survives_a_stop_and_a_start(tmp_path: Path) -> None:
+async def test_data_survives_a_stop_and_a_start(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     with EmbeddedEngine(tmp_path) as endpoint:
         await write_root(endpoint)
     assert not alive(endpoint.pid)
+    assert engine_warnings(caplog) == []
+    assert "DB saved on disk" in (tmp_path / "falkordb" / "engine.log").read_text()
     with EmbeddedEngine(tmp_path) as again:
         assert again.pid != endpoint.pid
         assert await read_root(again) == ["root"]
@@ -167,3 +199,73 @@ def test_the_engine_is_a_redis_too(engine: Endpoint) -> None:
     assert client.get("hub:test") == b"ok"
     modules = {module[b"name"] for module in client.module_list()}
     assert b"graph" in modules
+
+
+def test_a_stop_whose_save_fails_ends_the_engine_and_says_what_was_lost(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The data directory is deleted under a running engine: the hub's stop still ends it."""
+    with owned_engine(tmp_path / "data") as engine:
+        assert engine.endpoint is not None
+        pid = engine.endpoint.pid
+        asyncio.run(write_root(engine.endpoint))
+        shutil.rmtree(tmp_path / "data")
+        started = time.monotonic()
+        engine.stop()
+        assert time.monotonic() - started < 5
+        assert not alive(pid)
+    [warning] = engine_warnings(caplog)
+    assert "could not write its final snapshot" in warning
+    assert f"its directory {(tmp_path / 'data').resolve() / 'falkordb'} is gone" in warning
+    lost = re.search(
+        r"(\d+) writes since its last snapshot at .* are lost; it held 1 key \(g\)", warning
+    )
+    assert lost is not None, warning
+    assert int(lost[1]) > 0
+
+
+def test_sigterm_ends_an_engine_that_cannot_save(tmp_path: Path) -> None:
+    """What the kernel sends the engine when its hub dies: it must exit even without a save."""
+    with owned_engine(tmp_path / "data") as engine:
+        assert engine.endpoint is not None
+        asyncio.run(write_root(engine.endpoint))
+        shutil.rmtree(tmp_path / "data")
+        os.kill(engine.endpoint.pid, signal.SIGTERM)
+        assert wait_gone(engine.endpoint.pid, 5), "the engine ignored SIGTERM"
+
+
+def test_a_dead_hub_leaves_no_engine_even_when_its_data_dir_is_gone(tmp_path: Path) -> None:
+    """The hub is killed after its data directory was deleted: its engine goes too."""
+    script = (
+        "import os, shutil, sys\n"
+        "from pathlib import Path\n"
+        "from graphdb import EmbeddedEngine\n"
+        "endpoint = EmbeddedEngine(Path(sys.argv[1])).start()\n"
+        "endpoint.client().set('unsaved', 1)\n"
+        "print(endpoint.pid, flush=True)\n"
+        "shutil.rmtree(sys.argv[1])\n"
+        "os.kill(os.getpid(), 9)\n"
+    )
+    started = int(crash_owner(script, tmp_path / "data").split()[0])
+    try:
+        assert wait_gone(started, 5), "the engine outlived its hub"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(started, signal.SIGKILL)
+
+
+def test_an_engine_that_does_not_answer_is_killed_and_the_kill_logged(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A frozen engine answers nothing: the stop still ends, within its bound."""
+    with owned_engine(tmp_path, stop_timeout=1.0) as engine:
+        assert engine.endpoint is not None
+        pid = engine.endpoint.pid
+        os.kill(pid, signal.SIGSTOP)
+        started = time.monotonic()
+        engine.stop()
+        assert time.monotonic() - started < 5
+        assert not alive(pid)
+    first, second = engine_warnings(caplog)
+    assert "did not answer SHUTDOWN" in first
+    assert "did not exit within 1 s of being stopped; killed it (SIGKILL)" in second

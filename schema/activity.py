@@ -11,7 +11,7 @@ from strawberry.types import Info
 
 from graphdb import model
 from graphdb.domain import activity as cypher
-from schema.connection import Connection, Direction, iso_date, page
+from schema.connection import Connection, Direction, Listed, iso_date, page
 from schema.context import Context
 from schema.node import GraphNode, exactly_one
 from schema.organization import Organization
@@ -60,6 +60,7 @@ class ActivityWhere:
 
 @strawberry.enum
 class ActivityOrderField(Enum):
+    TREE = "tree"
     KEY = "key"
     TITLE = "title"
     STARTS_ON = "starts_on"
@@ -67,7 +68,7 @@ class ActivityOrderField(Enum):
 
 @strawberry.input
 class ActivityOrder:
-    field: ActivityOrderField = ActivityOrderField.KEY
+    field: ActivityOrderField = ActivityOrderField.TREE
     direction: Direction = Direction.ASC
 
 
@@ -81,7 +82,6 @@ async def activities(
     where = where or ActivityWhere()
     order = order_by or ActivityOrder()
     filters = {
-        "under": where.under,
         "title": where.title_contains,
         "region": where.region_code_prefix,
         "status": where.status,
@@ -90,9 +90,11 @@ async def activities(
     }
     return await page(
         info,
-        statement=cypher.LIST[(order.field.value, order.direction.value)],
-        count_statement=cypher.COUNT_LIST,
+        Listed.of(cypher.LISTING),
+        anchors=None if where.under is None else [where.under],
         filters=filters,
+        refined=any(value is not None for value in filters.values()),
+        order=(order.field.value, order.direction.value),
         first=first,
         after=after,
         node=Activity.from_record,

@@ -11,7 +11,7 @@ from strawberry.types import Info
 
 from graphdb import model
 from graphdb.domain import enterprise as cypher
-from schema.connection import Connection, Direction, page
+from schema.connection import Connection, Direction, Listed, page
 from schema.context import Context
 from schema.node import GraphNode
 from schema.organization import Organization
@@ -48,6 +48,9 @@ async def enterprise(info: Info[Context, None], uscc: str) -> Enterprise | None:
 @strawberry.input(description="Filters on enterprises; all given must hold.")
 class EnterpriseWhere:
     name_contains: str | None = None
+    under: str | None = strawberry.field(
+        default=None, description="code of an organisation: enterprises in areas below it"
+    )
     region_code_prefix: str | None = None
     status: str | None = strawberry.field(default=None, description="active, revoked, cancelled")
     industry: str | None = None
@@ -56,6 +59,7 @@ class EnterpriseWhere:
 
 @strawberry.enum
 class EnterpriseOrderField(Enum):
+    TREE = "tree"
     USCC = "key"
     NAME = "name"
     REGISTERED_ON = "registered_on"
@@ -64,7 +68,7 @@ class EnterpriseOrderField(Enum):
 
 @strawberry.input
 class EnterpriseOrder:
-    field: EnterpriseOrderField = EnterpriseOrderField.USCC
+    field: EnterpriseOrderField = EnterpriseOrderField.TREE
     direction: Direction = Direction.ASC
 
 
@@ -86,9 +90,11 @@ async def enterprises(
     }
     return await page(
         info,
-        statement=cypher.LIST[(order.field.value, order.direction.value)],
-        count_statement=cypher.COUNT_LIST,
+        Listed.of(cypher.LISTING),
+        anchors=None if where.under is None else [where.under],
         filters=filters,
+        refined=any(value is not None for value in filters.values()),
+        order=(order.field.value, order.direction.value),
         first=first,
         after=after,
         node=Enterprise.from_record,

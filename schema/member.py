@@ -11,7 +11,7 @@ from strawberry.types import Info
 
 from graphdb import model
 from graphdb.domain import member as cypher
-from schema.connection import Connection, Direction, iso_date, page
+from schema.connection import Connection, Direction, Listed, iso_date, page
 from schema.context import Context
 from schema.node import GraphNode, exactly_one
 from schema.organization import Organization
@@ -61,8 +61,13 @@ class MemberWhere:
     joined_to: dt.date | None = None
 
 
-@strawberry.enum
+@strawberry.enum(
+    description="TREE: by branch in the organisation tree, then key; pages cost the same "
+    "at any depth. The others sort every member under the anchor: allowed up to "
+    "HUB_GRAPHQL_MAX_SCAN members (SCAN_TOO_LARGE above it)."
+)
 class MemberOrderField(Enum):
+    TREE = "tree"
     KEY = "key"
     NAME = "name"
     JOINED_ON = "joined_on"
@@ -70,7 +75,7 @@ class MemberOrderField(Enum):
 
 @strawberry.input
 class MemberOrder:
-    field: MemberOrderField = MemberOrderField.KEY
+    field: MemberOrderField = MemberOrderField.TREE
     direction: Direction = Direction.ASC
 
 
@@ -85,31 +90,22 @@ async def members(
     order = order_by or MemberOrder()
     filters = {
         "branch": where.branch,
+        "under": where.under if where.branch else None,
         "name": where.name_contains,
         "status": where.status,
         "gender": where.gender,
         "joined_from": iso_date(where.joined_from),
         "joined_to": iso_date(where.joined_to),
     }
-    sort = (order.field.value, order.direction.value)
-    # Anchored on the organisation asked for, or on the roots of the caller's
-    # subtrees, walking down; a scan of every member only for the whole tree.
-    anchors = [where.under] if where.under else info.context.scope.roots
-    if anchors is not None:
-        return await page(
-            info,
-            statement=cypher.LIST_UNDER[sort],
-            count_statement=cypher.COUNT_UNDER,
-            filters={**filters, "anchors": list(anchors)},
-            first=first,
-            after=after,
-            node=Member.from_record,
-        )
+    # Anchored on the branch or organisation asked for, else on the caller's subtrees.
+    anchor = where.branch or where.under
     return await page(
         info,
-        statement=cypher.LIST_SCAN[sort],
-        count_statement=cypher.COUNT_SCAN,
+        Listed.of(cypher.LISTING),
+        anchors=None if anchor is None else [anchor],
         filters=filters,
+        refined=any(value is not None for name, value in filters.items() if name != "branch"),
+        order=(order.field.value, order.direction.value),
         first=first,
         after=after,
         node=Member.from_record,

@@ -11,7 +11,7 @@ from strawberry.types import Info
 
 from graphdb import Record, model
 from graphdb.domain import organization as cypher
-from schema.connection import Connection, Direction, page
+from schema.connection import Connection, Direction, Listed, page
 from schema.context import Context
 from schema.errors import HubGraphQLError
 from schema.node import GraphNode, exactly_one, node_type
@@ -93,6 +93,7 @@ class OrganizationWhere:
 
 @strawberry.enum
 class OrganizationOrderField(Enum):
+    TREE = "tree"
     CODE = "key"
     NAME = "name"
     LEVEL = "level"
@@ -100,7 +101,7 @@ class OrganizationOrderField(Enum):
 
 @strawberry.input
 class OrganizationOrder:
-    field: OrganizationOrderField = OrganizationOrderField.CODE
+    field: OrganizationOrderField = OrganizationOrderField.TREE
     direction: Direction = Direction.ASC
 
 
@@ -114,7 +115,6 @@ async def organizations(
     where = where or OrganizationWhere()
     order = order_by or OrganizationOrder()
     filters = {
-        "under": where.under,
         "name": where.name_contains,
         "region": where.region_code_prefix,
         "level": where.level,
@@ -123,13 +123,18 @@ async def organizations(
     }
     return await page(
         info,
-        statement=cypher.LIST[(order.field.value, order.direction.value)],
-        count_statement=cypher.COUNT_LIST,
+        _LISTED,
+        anchors=None if where.under is None else [where.under],
         filters=filters,
+        refined=any(value is not None for value in filters.values()),
+        order=(order.field.value, order.direction.value),
         first=first,
         after=after,
         node=Organization.from_record,
     )
+
+
+_LISTED = Listed(cypher.LIST_WINDOW, cypher.LIST_SORTED, cypher.COUNT_UNDER, kept=None)
 
 
 @strawberry.type(description="An organisation with the tree below it, to the depth asked.")

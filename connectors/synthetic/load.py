@@ -16,6 +16,7 @@ from functools import partial
 from connectors.synthetic.generator import Row, SyntheticProvince
 from graphdb import Provenance, Statement, Store
 from graphdb.domain import (
+    LISTINGS,
     activity,
     dues_payment,
     enterprise,
@@ -28,6 +29,7 @@ from graphdb.domain import (
     service_record,
     transfer,
 )
+from graphdb.listing import renumber
 
 SOURCE = "synthetic"
 
@@ -121,4 +123,6 @@ async def seed(
             on_batch=lambda rows, stream=stream: report.rows_written(stream, rows),  # type: ignore[misc]
         )
         report.stream_finished(stream)
+    # The tree order and the kept counts of lists, taken once the whole province is in.
+    await renumber(store, LISTINGS)
     return written

@@ -8,6 +8,7 @@ needs; the key of every label is unique and indexed, from ``graphdb.model``.
 import importlib
 
 from graphdb.indexes import Index, unique
+from graphdb.listing import Listing
 from graphdb.model import LABELS
 
 INDEXES: tuple[Index, ...] = (
@@ -19,4 +20,11 @@ INDEXES: tuple[Index, ...] = (
     ),
 )
 
-__all__ = ["INDEXES"]
+# The labels listed under organisations (``graphdb.listing``): those whose module has a LISTING.
+LISTINGS: tuple[Listing, ...] = tuple(
+    module.LISTING
+    for label in LABELS
+    if hasattr(module := importlib.import_module(f"graphdb.domain.{label.domain}"), "LISTING")
+)
+
+__all__ = ["INDEXES", "LISTINGS"]

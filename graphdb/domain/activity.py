@@ -7,6 +7,7 @@ An activity belongs to its host; activities co-hosted with a federation are
 
 from graphdb import statement as cypher
 from graphdb.indexes import fulltext, lookup
+from graphdb.listing import Hanging, SortKey, listing, recount
 from graphdb.model import ACTIVITY
 from graphdb.scope import within
 from graphdb.statement import SUBTREE
@@ -14,19 +15,6 @@ from graphdb.statement import SUBTREE
 INDEXES = (
     lookup("Activity", "starts_on"),
     fulltext("Activity", "title"),
-)
-
-UPSERT = cypher.write(
-    "activity.upsert",
-    """
-    UNWIND $rows AS r
-    MATCH (o:Organization {id: r.host_id})
-    MERGE (a:Activity {id: r.id})
-    SET a += r.props, a.starts_on = date(r.starts_on),
-        a.source = $source, a.synced_at = $synced_at
-    MERGE (a)-[:HOSTED_BY]->(o)
-    RETURN count(a) AS written
-    """,
 )
 
 CO_HOST = cypher.write(
@@ -57,36 +45,44 @@ BY_IDS = cypher.read(
     bound=SUBTREE,
 )
 
-_FILTER = f"""
-    {within("o")}
-    AND ($under IS NULL OR $under IN o.lineage)
-    AND ($title IS NULL OR a.title CONTAINS $title)
+_FILTER = """
+    ($title IS NULL OR a.title CONTAINS $title)
     AND ($region IS NULL OR a.region_code STARTS WITH $region)
     AND ($status IS NULL OR a.status = $status)
     AND ($starts_from IS NULL OR a.starts_on >= date($starts_from))
     AND ($starts_to IS NULL OR a.starts_on <= date($starts_to))
 """
-LIST = cypher.read_sorted(
-    "activity.list_scan",
-    f"""
-    MATCH (a:Activity)
-    WITH a
-    MATCH (a)-[:HOSTED_BY]->(o:Organization)
-    WHERE {_FILTER}
-    WITH a, o ORDER BY {{order}}, a.id SKIP $skip LIMIT $limit
-    RETURN {_NODE}
-    """,
-    {"key": "a.id", "title": "a.title", "starts_on": "a.starts_on"},
-    bound=SUBTREE,
+
+# In the tree order (by organisation, then key), in windows of organisations; or
+# sorted under organisations small enough to sort.
+LISTING = listing(
+    Hanging(
+        domain="activity",
+        label="Activity",
+        relationship="HOSTED_BY",
+        item="a",
+        organization="o",
+        key="id",
+        filters=_FILTER,
+        node=_NODE,
+        sorts={
+            "key": SortKey("a.id"),
+            "title": SortKey("coalesce(a.title, '')"),
+            "starts_on": SortKey("coalesce(a.starts_on, date('0001-01-01'))", "date($after_value)"),
+        },
+    )
 )
-COUNT_LIST = cypher.read(
-    "activity.count_scan",
-    f"""
-    MATCH (a:Activity)
-    WITH a
-    MATCH (a)-[:HOSTED_BY]->(o:Organization)
-    WHERE {_FILTER}
-    RETURN count(a) AS total
-    """,
-    bound=SUBTREE,
+
+# Written with the kept counts of the organisation it hangs from, in one statement.
+UPSERT = cypher.write(
+    "activity.upsert",
+    """
+    UNWIND $rows AS r
+    MATCH (o:Organization {id: r.host_id})
+    MERGE (a:Activity {id: r.id})
+    SET a += r.props, a.starts_on = date(r.starts_on),
+        a.source = $source, a.synced_at = $synced_at
+    MERGE (a)-[:HOSTED_BY]->(o)
+    """
+    + recount(LISTING.hanging, "o"),
 )

@@ -8,6 +8,7 @@ for it, and belongs to that committee; a league organisation set up in it is
 
 from graphdb import statement as cypher
 from graphdb.indexes import fulltext, lookup
+from graphdb.listing import Hanging, SortKey, listing, recount
 from graphdb.model import ENTERPRISE
 from graphdb.scope import within
 from graphdb.statement import SUBTREE
@@ -15,19 +16,6 @@ from graphdb.statement import SUBTREE
 INDEXES = (
     lookup("Enterprise", "region_code"),
     fulltext("Enterprise", "name"),
-)
-
-UPSERT = cypher.write(
-    "enterprise.upsert",
-    """
-    UNWIND $rows AS r
-    MATCH (t:Organization {id: r.area_id})
-    MERGE (e:Enterprise {uscc: r.uscc})
-    SET e += r.props, e.registered_on = date(r.registered_on),
-        e.source = $source, e.synced_at = $synced_at
-    MERGE (e)-[:IN_AREA_OF]->(t)
-    RETURN count(e) AS written
-    """,
 )
 
 BASE_ORGANIZATION = cypher.write(
@@ -59,40 +47,47 @@ BY_USCCS = cypher.read(
     bound=SUBTREE,
 )
 
-_FILTER = f"""
-    {within("t")}
-    AND ($name IS NULL OR e.name CONTAINS $name)
+_FILTER = """
+    ($name IS NULL OR e.name CONTAINS $name)
     AND ($region IS NULL OR e.region_code STARTS WITH $region)
     AND ($status IS NULL OR e.status = $status)
     AND ($industry IS NULL OR e.industry = $industry)
     AND ($pool IS NULL OR e.cultivation_pool = $pool)
 """
-LIST = cypher.read_sorted(
-    "enterprise.list_scan",
-    f"""
-    MATCH (e:Enterprise)
-    WITH e
-    MATCH (e)-[:IN_AREA_OF]->(t:Organization)
-    WHERE {_FILTER}
-    WITH e, t ORDER BY {{order}}, e.uscc SKIP $skip LIMIT $limit
-    RETURN {_NODE}
-    """,
-    {
-        "key": "e.uscc",
-        "name": "e.name",
-        "registered_on": "e.registered_on",
-        "employees": "e.employees",
-    },
-    bound=SUBTREE,
+
+# In the tree order (by organisation, then key), in windows of organisations; or
+# sorted under organisations small enough to sort.
+LISTING = listing(
+    Hanging(
+        domain="enterprise",
+        label="Enterprise",
+        relationship="IN_AREA_OF",
+        item="e",
+        organization="t",
+        key="uscc",
+        filters=_FILTER,
+        node=_NODE,
+        sorts={
+            "key": SortKey("e.uscc"),
+            "name": SortKey("coalesce(e.name, '')"),
+            "registered_on": SortKey(
+                "coalesce(e.registered_on, date('0001-01-01'))", "date($after_value)"
+            ),
+            "employees": SortKey("coalesce(e.employees, -1)"),
+        },
+    )
 )
-COUNT_LIST = cypher.read(
-    "enterprise.count_scan",
-    f"""
-    MATCH (e:Enterprise)
-    WITH e
-    MATCH (e)-[:IN_AREA_OF]->(t:Organization)
-    WHERE {_FILTER}
-    RETURN count(e) AS total
-    """,
-    bound=SUBTREE,
+
+# Written with the kept counts of the organisation it hangs from, in one statement.
+UPSERT = cypher.write(
+    "enterprise.upsert",
+    """
+    UNWIND $rows AS r
+    MATCH (t:Organization {id: r.area_id})
+    MERGE (e:Enterprise {uscc: r.uscc})
+    SET e += r.props, e.registered_on = date(r.registered_on),
+        e.source = $source, e.synced_at = $synced_at
+    MERGE (e)-[:IN_AREA_OF]->(t)
+    """
+    + recount(LISTING.hanging, "t"),
 )

@@ -9,25 +9,12 @@ branch: a caller sees the members of the branches in their subtree.
 """
 
 from graphdb import statement as cypher
+from graphdb.listing import Hanging, SortKey, listing, recount
 from graphdb.model import MEMBER
 from graphdb.scope import within
-from graphdb.statement import SUBTREE, WHOLE_TREE
+from graphdb.statement import SUBTREE
 
 INDEXES = ()
-
-UPSERT = cypher.write(
-    "member.upsert",
-    """
-    UNWIND $rows AS r
-    MATCH (b:Organization {id: r.branch_id})
-    MERGE (m:Person:Member {id: r.id})
-    SET m += r.props, m.birth_date = date(r.birth_date), m.joined_on = date(r.joined_on),
-        m.source = $source, m.synced_at = $synced_at
-    MERGE (m)-[s:MEMBER_OF]->(b)
-    SET s.since = date(r.joined_on)
-    RETURN count(m) AS written
-    """,
-)
 
 _NODE = """m {.id, .name, .gender, .birth_date, .id_number_masked, .phone_masked,
               .status, .joined_on, branch_id: b.id} AS node"""
@@ -63,58 +50,45 @@ CHAIN_TO_ROOT = cypher.read(
 
 _ASKED = """
     ($branch IS NULL OR b.id = $branch)
+    AND ($under IS NULL OR $under IN b.lineage)
     AND ($name IS NULL OR m.name CONTAINS $name)
     AND ($status IS NULL OR m.status = $status)
     AND ($gender IS NULL OR m.gender = $gender)
     AND ($joined_from IS NULL OR m.joined_on >= date($joined_from))
     AND ($joined_to IS NULL OR m.joined_on <= date($joined_to))
 """
-ORDER = {"key": "m.id", "name": "m.name", "joined_on": "m.joined_on"}
-_FILTER = f"{within('b')} AND {_ASKED}"
-_UNDER = f"""
-    UNWIND $anchors AS anchor
-    MATCH (u:Organization {{id: anchor}})
-    WITH u
-    MATCH (b:Organization)-[:SUB_OF*0..4]->(u)
-    WITH DISTINCT b
-    MATCH (m:Member)-[:MEMBER_OF]->(b)
-    WHERE {_FILTER}
-"""
-_SCAN = f"""
-    MATCH (m:Member)
-    WITH m
-    MATCH (m)-[:MEMBER_OF]->(b:Organization)
-    WHERE {_ASKED}
-"""
 
-# Members under organisations (those asked for, or the caller's subtree roots):
-# anchored on each, walking down the tree.
-LIST_UNDER = cypher.read_sorted(
-    "member.list_under",
-    f"""{_UNDER}    WITH m, b ORDER BY {{order}}, m.id SKIP $skip LIMIT $limit
-    RETURN {_NODE}
-    """,
-    ORDER,
-    bound=SUBTREE,
+# Members in the tree order (by branch, then key), in windows of branches; or
+# sorted by name or date under organisations small enough to sort.
+LISTING = listing(
+    Hanging(
+        domain="member",
+        label="Member",
+        relationship="MEMBER_OF",
+        item="m",
+        organization="b",
+        key="id",
+        filters=_ASKED,
+        node=_NODE,
+        sorts={
+            "key": SortKey("m.id"),
+            "name": SortKey("coalesce(m.name, '')"),
+            "joined_on": SortKey("coalesce(m.joined_on, date('0001-01-01'))", "date($after_value)"),
+        },
+    )
 )
-COUNT_UNDER = cypher.read(
-    "member.count_under",
-    f"""{_UNDER}    RETURN count(m) AS total
-    """,
-    bound=SUBTREE,
-)
-# Members anywhere: a scan of the label, for callers who see the whole tree only.
-LIST_SCAN = cypher.read_sorted(
-    "member.list_scan",
-    f"""{_SCAN}    WITH m, b ORDER BY {{order}}, m.id SKIP $skip LIMIT $limit
-    RETURN {_NODE}
-    """,
-    ORDER,
-    bound=WHOLE_TREE,
-)
-COUNT_SCAN = cypher.read(
-    "member.count_scan",
-    f"""{_SCAN}    RETURN count(m) AS total
-    """,
-    bound=WHOLE_TREE,
+
+# Written with the branch's kept counts, in one statement.
+UPSERT = cypher.write(
+    "member.upsert",
+    """
+    UNWIND $rows AS r
+    MATCH (b:Organization {id: r.branch_id})
+    MERGE (m:Person:Member {id: r.id})
+    SET m += r.props, m.birth_date = date(r.birth_date), m.joined_on = date(r.joined_on),
+        m.source = $source, m.synced_at = $synced_at
+    MERGE (m)-[s:MEMBER_OF]->(b)
+    SET s.since = date(r.joined_on)
+    """
+    + recount(LISTING.hanging, "b"),
 )

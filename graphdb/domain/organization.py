@@ -9,11 +9,13 @@ on it, so scoped queries never walk the tree to decide what a caller may see.
 
 from graphdb import statement as cypher
 from graphdb.indexes import fulltext, lookup
+from graphdb.listing import SortKey
 from graphdb.model import ORGANIZATION
 from graphdb.scope import within
 from graphdb.statement import PUBLIC, SUBTREE
 
 INDEXES = (
+    lookup("Organization", "seq"),  # the tree order: graphdb.listing
     lookup("Organization", "level"),
     lookup("Organization", "region_code"),
     fulltext("Organization", "name"),
@@ -80,31 +82,55 @@ COUNT_BY_LEVEL = cypher.read(
     bound=PUBLIC,
 )
 
-_FILTER = f"""
-    {within("o")}
-    AND ($under IS NULL OR $under IN o.lineage)
-    AND ($name IS NULL OR o.name CONTAINS $name)
+_FILTER = """
+    ($name IS NULL OR o.name CONTAINS $name)
     AND ($region IS NULL OR o.region_code STARTS WITH $region)
     AND ($level IS NULL OR o.level = $level)
     AND ($kind IS NULL OR o.kind = $kind)
     AND ($field IS NULL OR o.field = $field)
 """
-LIST = cypher.read_sorted(
-    "organization.list_scan",
+# Organisations in the tree order, a window of it at a time (graphdb.listing).
+LIST_WINDOW = cypher.read(
+    "organization.list_window",
     f"""
     MATCH (o:Organization)
-    WHERE {_FILTER}
-    WITH o ORDER BY {{order}}, o.id SKIP $skip LIMIT $limit
-    RETURN o {{.*}} AS node
+    WHERE o.seq >= $lo AND o.seq <= $hi AND o.seq > $after_seq AND {within("o")}
+      AND {_FILTER}
+    WITH o ORDER BY o.seq LIMIT $limit
+    RETURN o {{.*}} AS node, o.seq AS seq
     """,
-    {"key": "o.id", "name": "o.name", "level": "o.level"},
     bound=SUBTREE,
 )
-COUNT_LIST = cypher.read(
-    "organization.count_scan",
-    f"""
+SORTS = {
+    "key": SortKey("o.id"),
+    "name": SortKey("coalesce(o.name, '')"),
+    "level": SortKey("o.level"),
+}
+_SPANS = f"""
+    UNWIND $spans AS span
     MATCH (o:Organization)
-    WHERE {_FILTER}
+    WHERE o.seq >= span[0] AND o.seq <= span[1] AND {within("o")}
+      AND {_FILTER}"""
+# Sorted otherwise: under organisations whose subtrees are small enough to sort.
+LIST_SORTED = {
+    (field, direction): cypher.read(
+        f"organization.list_sorted.{field}.{direction.lower()}",
+        f"""{_SPANS}
+      AND ($after_key IS NULL
+           OR {key.expression} {">" if direction == "ASC" else "<"} {key.after}
+           OR ({key.expression} = {key.after} AND o.id > $after_key))
+    WITH o, {key.expression} AS sort_value
+    ORDER BY sort_value {direction}, o.id LIMIT $limit
+    RETURN o {{.*}} AS node, sort_value
+    """,
+        bound=SUBTREE,
+    )
+    for field, key in SORTS.items()
+    for direction in ("ASC", "DESC")
+}
+COUNT_UNDER = cypher.read(
+    "organization.count_under",
+    f"""{_SPANS}
     RETURN count(o) AS total
     """,
     bound=SUBTREE,

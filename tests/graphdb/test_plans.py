@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 
-from graphdb import LABELS, Scope, Statement
+from graphdb import LABELS, Scope, Statement, listing
 from graphdb.domain import (
+    LISTINGS,
     activity,
     dues_payment,
     enterprise,
@@ -33,18 +34,29 @@ from graphdb.statement import registered
 EVERYTHING = Scope.everything()
 WHOLE_GRAPH = {
     "organization.count_by_level",
+    "listing.tree",  # numbering the tree (graphdb.listing.renumber) reads all of it
+    "listing.unnumbered",
+    *(f"{listed.hanging.domain}.own_counts" for listed in LISTINGS),
     "post.count_filled",
     *(f"{label.domain}.count" for label in LABELS),
 }
 
-MEMBER_FILTERS = {
-    "branch": None,
-    "name": None,
-    "status": None,
-    "gender": None,
-    "joined_from": None,
-    "joined_to": None,
-}
+KEYSET = {"after_seq": -1, "after_key": None, "after_value": None, "limit": 10}
+
+
+def listed_reads() -> list[tuple[Statement, dict[str, Any]]]:
+    """Every list statement, with null filters, a window and a span of the tree."""
+    statements = [organization.LIST_WINDOW, *organization.LIST_SORTED.values()]
+    statements.append(organization.COUNT_UNDER)
+    for listed in LISTINGS:
+        statements += [listed.window, *listed.sorted.values(), listed.count]
+    reads = []
+    for statement in statements:
+        params = dict.fromkeys(statement.parameters - {"scope"})
+        params |= {"lo": 10, "hi": 74, "spans": [[3, 25], [40, 60]], **KEYSET}
+        reads.append((statement, {k: v for k, v in params.items() if k in statement.parameters}))
+    return reads
+
 
 READS: list[tuple[Statement, dict[str, Any]]] = [
     (organization.BY_IDS, {"ids": ["ORG0000002", "ORG0000100"]}),
@@ -63,11 +75,9 @@ READS: list[tuple[Statement, dict[str, Any]]] = [
     (dues_payment.BY_IDS, {"ids": ["DUE00000001"]}),
     (trace.MEMBER, {"id": "P00000001", "recent": 5}),
     (trace.ORGANIZATION, {"id": "ORG0000002", "recent": 5}),
-    *(
-        (statement, {**MEMBER_FILTERS, "anchors": ["ORG0000002"], "skip": 0, "limit": 10})
-        for statement in member.LIST_UNDER.values()
-    ),
-    (member.COUNT_UNDER, {**MEMBER_FILTERS, "anchors": ["ORG0000002", "ORG0000003"]}),
+    *listed_reads(),
+    (listing.SPANS, {"ids": ["ORG0000002", "ORG0000003"]}),
+    (listing.ROOT_SPANS, {}),
     (organization.TREE, {"root": "ORG0000002", "depth": 2}),
     *((statement, {"key": "x"}) for statement in traversal.INTERNAL_ID.values()),
     *(
@@ -78,8 +88,6 @@ READS: list[tuple[Statement, dict[str, Any]]] = [
 ]
 # Seeks by internal id (NodeByIdSeek), a step of a path search.
 NEIGHBORS = {traversal.NEIGHBORS.name, traversal.NEIGHBORS_WHOLE_TREE.name}
-# Lists over a whole label, for analysts: they scan that label, and nothing wider.
-SCANS = [s for s in registered() if "list_scan" in s.name or "count_scan" in s.name]
 
 
 def test_every_domain_read_is_listed_here() -> None:
@@ -88,9 +96,7 @@ def test_every_domain_read_is_listed_here() -> None:
         for s in registered()
         if s.mode == "read" and not s.name.startswith(("falkordb.", "neo4j.", "test."))
     }
-    assert domain_reads == (
-        {s.name for s, _ in READS} | WHOLE_GRAPH | {s.name for s in SCANS} | NEIGHBORS
-    )
+    assert domain_reads == ({s.name for s, _ in READS} | WHOLE_GRAPH | NEIGHBORS)
 
 
 @pytest.mark.parametrize(("statement", "params"), READS, ids=[s.name for s, _ in READS])
@@ -103,16 +109,3 @@ async def test_domain_reads_start_from_an_index(
     plan = await seeded.explain(statement, params, scope=EVERYTHING)
     assert any("Index Scan" in step for step in plan), plan
     assert not any("Label Scan" in step or "All Node Scan" in step for step in plan), plan
-
-
-@pytest.mark.parametrize("statement", SCANS, ids=[s.name for s in SCANS])
-async def test_whole_label_lists_scan_only_their_label(
-    seeded: Any, backend: str, statement: Statement
-) -> None:
-    if backend != "falkordb":
-        pytest.skip("plans are checked on FalkorDB, whose planner needs the anchoring")
-    params = dict.fromkeys(statement.parameters - {"scope"})
-    params |= {"skip": 0, "limit": 10}
-    params = {k: v for k, v in params.items() if k in statement.parameters}
-    plan = await seeded.explain(statement, params, scope=EVERYTHING)
-    assert not any("All Node Scan" in step for step in plan), plan

@@ -24,6 +24,11 @@ NOT_FOR_RESOLVERS = {
     "organization.count_by_level": "the tree's shape, for `hub demo` and tools",
     "member.chain_to_root": "a member's chain as one read, for the load benchmark",
     "post.count_filled": "whole-graph figures, for tools and the seed tests",
+    "listing.tree": "numbering the tree for lists, by migrate and seed",
+    "listing.unnumbered": "whether migrate must number the tree",
+    "member.own_counts": "taking the kept counts again, with the numbering",
+    "activity.own_counts": "taking the kept counts again, with the numbering",
+    "enterprise.own_counts": "taking the kept counts again, with the numbering",
 }
 EVERYTHING_ELSE = """
 query ($org: ID!, $member: ID!, $post: ID!, $uscc: String!, $fed: ID!, $registration: ID!,
@@ -62,14 +67,19 @@ def every_order(alias: str, field: str, values: list[str], where: str = "") -> s
 
 LISTS = f"""
 {{
-  {every_order("members", "members", ["KEY", "NAME", "JOINED_ON"])}
-  {every_order("under", "members", ["KEY", "NAME", "JOINED_ON"], 'where: {under: "ORG0000002"},')}
-  {every_order("organizations", "organizations", ["CODE", "NAME", "LEVEL"])}
-  {every_order("enterprises", "enterprises", ["USCC", "NAME", "REGISTERED_ON", "EMPLOYEES"])}
-  {every_order("activities", "activities", ["KEY", "TITLE", "STARTS_ON"])}
+  {every_order("members", "members", ["TREE", "KEY", "NAME", "JOINED_ON"])}
+  {every_order("under", "members", ["TREE", "NAME"], 'where: {under: "ORG0000002"},')}
+  {every_order("organizations", "organizations", ["TREE", "CODE", "NAME", "LEVEL"])}
+  {every_order("enterprises", "enterprises", ["TREE", "USCC", "NAME", "REGISTERED_ON"])}
+  {every_order("employers", "enterprises", ["EMPLOYEES"])}
+  {every_order("activities", "activities", ["TREE", "KEY", "TITLE", "STARTS_ON"])}
+  women: members(where: {{gender: "F"}}) {{ totalCount }}
+  committees: organizations(where: {{kind: "committee"}}) {{ totalCount }}
+  active: enterprises(where: {{status: "active"}}) {{ totalCount }}
+  open: activities(where: {{status: "open"}}) {{ totalCount }}
 }}
 """
-_SORTED = re.compile(r"^(.*\.list_(?:scan|under))\.[a-z_]+\.(?:asc|desc)$")
+_SORTED = re.compile(r"^(.*\.list_sorted)\.[a-z_]+\.(?:asc|desc)$")
 _PER_LABEL = (
     "traversal.neighborhood.",
     "traversal.neighborhood_whole_tree.",
@@ -80,7 +90,7 @@ _PER_LABEL = (
 
 
 def family(name: str) -> str:
-    """A statement's name without its sort order or label: ``member.list_scan``."""
+    """A statement's name without its sort order or label: ``member.list_sorted``."""
     sorted_ = _SORTED.match(name)
     if sorted_:
         return sorted_.group(1)

@@ -4,37 +4,43 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import orjson
 import redis
 from cross_web import HTTPException
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import Message, Receive, Send
 from starlette.types import Scope as AsgiScope
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLRequestData, process_result
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 
-from graphdb import GraphError, Scope
-from hub import ide
+from graphdb import GraphError, GraphUnavailable, Scope
+from hub import errors, ide
 from hub.body_limit import BodyLimit
 from hub.runtime import Runtime
 from hub.settings import Settings
 from schema import Context, Limits, schema
+from schema.errors import RETRY_LATER
 
 
 class HubGraphQL(GraphQL[Context, None]):
     """Strawberry's ASGI endpoint with a fresh :class:`schema.Context` per request.
 
     The common request, one operation POSTed as a JSON object, takes a short
-    path to the same ``schema.execute`` and the same answer; strawberry's view
-    parses everything else (GET, the IDE, batches, multipart, streaming
-    transports, malformed bodies) and answers it as it always does. The two
-    paths are tested to answer alike.
+    path to the same ``execute_single`` and ``create_response``; strawberry's
+    view parses everything else (GET, the IDE, batches, streaming transports)
+    and answers it as it always does. The two paths are tested to answer alike.
+
+    Every refusal of either path is a coded JSON error (:mod:`hub.errors`), and
+    an answer whose errors say the graph does not answer is a 503 with
+    ``Retry-After``.
     """
 
     def __init__(self, runtime: Runtime, settings: Settings) -> None:
@@ -46,10 +52,19 @@ class HubGraphQL(GraphQL[Context, None]):
             max_aliases=settings.graphql_max_aliases,
             max_tokens=settings.graphql_max_tokens,
             max_cost=settings.graphql_max_cost,
+            max_scan=settings.graphql_max_scan,
+            federation=settings.graphql_federation,
         )
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        """JSON by orjson, which refuses invalid UTF-8 and deep nesting as it parses."""
+        try:
+            return orjson.loads(data)
+        except orjson.JSONDecodeError:
+            raise HTTPException(400, "Unable to parse request body as JSON") from None
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return ide.page()
@@ -61,7 +76,7 @@ class HubGraphQL(GraphQL[Context, None]):
 
     def context(self) -> Context:
         if self.runtime.store is None:
-            raise RuntimeError("the hub's store is not open")
+            raise GraphUnavailable("the hub's store is not open")
         # Every caller sees the whole tree until sign-on decides the scope from the
         # caller's token (the OAuth / OpenID Connect issue): said here, by name.
         return Context(
@@ -71,48 +86,73 @@ class HubGraphQL(GraphQL[Context, None]):
             introspection=self.introspection,
         )
 
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: Response,
+    ) -> Response:
+        response = super().create_response(response_data, sub_response)
+        answers = response_data if isinstance(response_data, list) else [response_data]
+        if any(_code(error) in RETRY_LATER for a in answers for error in a.get("errors") or ()):
+            response.status_code = 503
+            response.headers["Retry-After"] = str(errors.RETRY_AFTER_SECONDS)
+        return response
+
     async def __call__(self, scope: AsgiScope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "POST" or not _plain_json(scope):
+        if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
-        request = Request(scope, receive)
-        body = await request.body()
-        operation = _one_operation(body)
-        if operation is None:
-            await super().__call__(scope, _replay(body), send)
-            return
         try:
-            result = await self.execute_single(
-                request=request,
-                request_adapter=self.request_adapter_class(request),
-                sub_response=Response(),
-                context=self.context(),
-                root_value=None,
-                request_data=operation,
-            )
-        except HTTPException as error:  # as strawberry's own view answers it
-            answer: Response = PlainTextResponse(error.reason, status_code=error.status_code)
-        else:
-            answer = Response(self.encode_json(process_result(result)), media_type=_JSON)
+            answer = await self._answer(Request(scope, receive))
+        except HTTPException as error:
+            answer = errors.from_http_exception(error)
+        except GraphUnavailable as error:
+            answer = errors.graph_unavailable(error.code)
         await answer(scope, receive, send)
 
+    async def _answer(self, request: Request) -> Response:
+        if request.method != "POST" or not _json(request.scope):
+            return await self.run(request)
+        body = await request.body()
+        operation = _one_operation(body)
+        if operation is None or _streaming(request.scope):
+            return await self.run(Request(request.scope, _replay(body)))
+        sub_response = await self.get_sub_response(request)
+        result = await self.execute_single(
+            request=request,
+            request_adapter=self.request_adapter_class(request),
+            sub_response=sub_response,
+            context=self.context(),
+            root_value=None,
+            request_data=operation,
+        )
+        return self.create_response(await self.process_result(request, result), sub_response)
 
-_JSON = "application/json"
+
 _STREAMING = (b"multipart/mixed", b"text/event-stream")
 _KEYS = frozenset({"query", "variables", "operationName", "extensions"})
 
 
-def _plain_json(scope: AsgiScope) -> bool:
-    """A JSON body, and an answer that is not asked to stream."""
-    content_type = accept = b""
-    for name, value in scope["headers"]:
-        if name == b"content-type":
-            content_type = value
-        elif name == b"accept":
-            accept = value
-    return content_type.split(b";")[0].strip().lower() == b"application/json" and not any(
-        kind in accept for kind in _STREAMING
-    )
+def _code(error: object) -> object:
+    """The ``extensions.code`` of a formatted error."""
+    extensions = error.get("extensions") if isinstance(error, dict) else None
+    return extensions.get("code") if isinstance(extensions, dict) else None
+
+
+def _header(scope: AsgiScope, wanted: bytes) -> bytes:
+    return next((value for name, value in scope["headers"] if name == wanted), b"")
+
+
+def _json(scope: AsgiScope) -> bool:
+    """A body strawberry's view would parse as JSON (it looks for this substring too)."""
+    return b"application/json" in _header(scope, b"content-type").lower()
+
+
+def _streaming(scope: AsgiScope) -> bool:
+    """An answer asked to stream, or a body that is not plainly application/json."""
+    content_type = _header(scope, b"content-type").split(b";")[0].strip().lower()
+    accept = _header(scope, b"accept")
+    return content_type != b"application/json" or any(kind in accept for kind in _STREAMING)
 
 
 def _replay(body: bytes) -> Receive:
@@ -130,12 +170,23 @@ def _replay(body: bytes) -> Receive:
 
 
 def _one_operation(body: bytes) -> GraphQLRequestData | None:
-    """The parts of a body that is exactly one well-formed operation; None for anything else."""
+    """The parts of a body that is exactly one well-formed operation; None for a batch or
+    an object with other keys or types (strawberry's view answers those).
+
+    Raises strawberry's ``HTTPException`` for a body that is not JSON, or whose JSON is
+    neither an object nor a list, as strawberry's view would answer it.
+    """
     try:
         request = orjson.loads(body)
     except orjson.JSONDecodeError:
+        raise HTTPException(400, "Unable to parse request body as JSON") from None
+    if isinstance(request, list):
         return None
-    if not isinstance(request, dict) or not request.keys() <= _KEYS:
+    if not isinstance(request, dict):
+        raise HTTPException(
+            400, 'the body must be a JSON object such as {"query": "{ __typename }"}'
+        )
+    if not request.keys() <= _KEYS:
         return None
     query, variables = request.get("query"), request.get("variables")
     name, extensions = request.get("operationName"), request.get("extensions")
@@ -186,12 +237,13 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
     routes: list[BaseRoute] = [
         Route("/", home),
         Route("/health", health),
-        Route("/graphql", graphql, methods=["GET", "POST"]),
+        Route("/graphql", graphql),  # the view answers other methods: 405, coded
     ]
     if settings.graphql_ide:
         routes.append(Mount(ide.PATH, app=ide.Assets(), name="ide"))
     return Starlette(
         routes=routes,
         middleware=[Middleware(BodyLimit, max_bytes=settings.max_request_bytes)],
+        exception_handlers={StarletteHTTPException: errors.from_starlette},
         lifespan=lifespan,
     )

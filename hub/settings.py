@@ -32,20 +32,40 @@ class Settings(BaseSettings):
     redis_url: str | None = Field(
         None, description="Redis for caches and sessions; default: the embedded engine"
     )
+    graph_pool_size: int = Field(
+        32, ge=1, le=1024, description="connections to the graph each hub process holds at most"
+    )
+    graph_pool_timeout: float = Field(
+        5.0, gt=0, le=300, description="seconds a query waits for a free connection: then busy"
+    )
     data_dir: Path = Field(Path(".hub-data"), description="where the embedded engine keeps data")
     host: str = Field("127.0.0.1", min_length=1, description="address the HTTP server binds")
     port: int = Field(8000, ge=1, le=65535, description="port the HTTP server binds")
+    workers: int = Field(
+        1, ge=1, le=64, description="HTTP worker processes of hub serve and hub demo"
+    )
     pii_key: SecretStr = Field(
         SecretStr(DEMO_PII_KEY),
         description="secret key of the ID-number and phone hashes; set one in production",
     )
     graphql_ide: bool = Field(True, description="serve the GraphiQL IDE at /graphql")
     graphql_introspection: bool = Field(True, description="answer introspection queries")
+    graphql_federation: bool = Field(
+        True,
+        description="answer _service { sdl } for a federation gateway; "
+        "turn off in production unless a gateway composes this subgraph",
+    )
     graphql_max_depth: int = Field(12, ge=1, description="deepest field nesting a query may have")
     graphql_max_aliases: int = Field(50, ge=0, description="aliases one document may use")
     graphql_max_tokens: int = Field(5_000, ge=10, description="tokens one document may have")
     graphql_max_cost: int = Field(
         25_000, ge=1, description="fields weighted by the page sizes of the connections above"
+    )
+    graphql_max_scan: int = Field(
+        50_000,
+        ge=100,
+        description="rows a list sorted other than in the tree order, or a filtered "
+        "totalCount, may read",
     )
     max_request_bytes: int = Field(
         1_048_576, ge=1024, description="largest request body accepted, in bytes"

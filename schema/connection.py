@@ -204,15 +204,16 @@ async def page(
         total: int = rows[0]["total"] if rows else 0
         return total
 
+    edges: list[tuple[str, Record]] = []
+    more, end = False, None
     if not any(_asks_for_rows(field.selections) for field in info.selected_fields):
-        edges, more, end = [], False, None  # only totalCount is asked for: read no page
+        pass  # only totalCount is asked for: no page is read
     elif order[0] == "tree":
         edges, more, end = await _tree_page(
             info, listed.window, walked, filters, size, position, after
         )
     else:
-        kept = sum(span.kept(listed.kept) for span in walked)
-        _within_scan(kept, max_scan, f"sort by {order[0]}")
+        _within_scan(sum(s.kept(listed.kept) for s in walked), max_scan, f"sort by {order[0]}")
         edges, more, end = await _sorted_page(
             info, listed.sorted[order], walked, filters, order, size, position
         )

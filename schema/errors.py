@@ -2,12 +2,15 @@
 
 A masked error says only that something failed and gives a correlation id; the
 same id is logged with the whole exception, so support can find it while the
-response never carries Cypher, a stack trace or a host name.
+response never carries Cypher, a stack trace or a host name. A graph that does
+not answer, or is busy, is not masked: the client is told to retry shortly
+(:data:`RETRY_LATER`, answered 503 over HTTP).
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from collections.abc import Iterator
 
@@ -17,10 +20,19 @@ from strawberry.extensions import SchemaExtension
 from strawberry.relay import GlobalIDValueError
 from strawberry.types.execution import ExecutionResult
 
+from graphdb import GraphUnavailable
+
 log = logging.getLogger("hub.graphql")
 
 
 BAD_INPUT = "BAD_USER_INPUT"
+
+# The codes of errors that pass with time, each with its safe message: retry shortly.
+RETRY_LATER = {
+    "GRAPH_UNAVAILABLE": "the graph does not answer; try again shortly",
+    "GRAPH_BUSY": "the graph is busy; try again shortly",
+}
+_SUGGESTION = re.compile(r" Did you mean [^?]*\?")  # names never hold a question mark
 
 
 class HubGraphQLError(Exception):
@@ -43,9 +55,22 @@ class ErrorCodes(SchemaExtension):
 
     def on_operation(self) -> Iterator[None]:
         yield
-        result = self.execution_context.result
+        context = self.execution_context
+        result = context.result
         if isinstance(result, (GraphQLExecutionResult, ExecutionResult)) and result.errors:
             result.errors = [coded(error) for error in result.errors]
+            if not getattr(context.context, "introspection", True):
+                for error in result.errors:
+                    error.message = without_suggestions(error.message)
+
+
+def without_suggestions(message: str) -> str:
+    """``message`` without graphql-core's "Did you mean ...?", which names parts of the schema.
+
+    Validation is told to leave suggestions out where introspection is off; the
+    coercion of variables while executing cannot be, so its messages lose them here.
+    """
+    return _SUGGESTION.sub("", message)
 
 
 def document_code(error: GraphQLError) -> str:
@@ -79,6 +104,10 @@ def coded(error: GraphQLError) -> GraphQLError:
         return _with_code(error, BadGlobalId.code, str(BadGlobalId(str(original))))
     if original is None:  # syntax and validation errors: about the document, safe to show
         return _with_code(error, document_code(error), error.message)
+    if isinstance(original, GraphUnavailable):  # GraphBusy too: it passes, say so
+        log.warning("graph did not answer at %s: %s", error.path, original)
+        code = original.code if original.code in RETRY_LATER else "GRAPH_UNAVAILABLE"
+        return _with_code(error, code, RETRY_LATER[code])
     if isinstance(original, GraphQLError):  # a variable that does not fit its type
         return _with_code(
             error, str((original.extensions or {}).get("code", BAD_INPUT)), error.message

@@ -1,16 +1,26 @@
-"""Limits on what one GraphQL request may ask, checked before any resolver runs.
+"""What one GraphQL request may ask, checked before any resolver runs.
 
-* depth: how deeply fields nest (fragments followed); introspection (``__schema``,
-  ``__type``) is bounded by the schema, not by the caller, and has a limit of its
-  own that admits every IDE's introspection query (graphql-core's is 15 deep);
-* aliases: how many aliased fields a document holds;
+* depth: how deeply fields nest (fragments followed);
+* aliases: how many aliased fields a document holds, fragments counted where spread;
 * tokens: how long the document is, enforced by the parser itself;
 * cost: fields weighted by the page sizes above them, so that nested
   connections multiply: ``members(first: 100) { edges { node { posts { ... } } } }``
-  costs a hundred times the posts below it.
+  costs a hundred times the posts below it;
+* one operation, or ``operationName`` saying which of several to run;
+* introspection (``__schema``, ``__type``) is judged by its own rule, not by the
+  depth and cost limits: graphql-core's ``MaxIntrospectionDepthRule`` (the rule
+  graphql-js recommends) admits every tool's standard introspection query and
+  refuses lists of types nested three deep. Where introspection is off it is
+  refused, and no error suggests ("Did you mean ...?") a name of the schema;
+* ``_service { sdl }`` is answered only where the subgraph is served to a
+  gateway (``Limits.federation``); elsewhere it is an unknown field;
+* arguments (:mod:`schema.arguments`): no control characters in strings, and
+  ``_entities`` representations that name an entity and its key.
 
-Each refusal is a GraphQL error with its own ``extensions.code`` and a message
-that names the limit and the value found.
+The measurement visits each fragment once (per introspection flag: a fragment
+spread a million times is measured once and counted a million times) and stops
+at the first limit it finds exceeded. Each refusal is a GraphQL error with its
+own ``extensions.code`` and a message that names the limit and the value found.
 """
 
 from __future__ import annotations
@@ -31,18 +41,26 @@ from graphql import (
     GraphQLSchema,
     InlineFragmentNode,
     IntValueNode,
+    MaxIntrospectionDepthRule,
     NoSchemaIntrospectionCustomRule,
     OperationDefinitionNode,
     SelectionSetNode,
+    ValidationRule,
     VariableNode,
     parse,
+    validate,
 )
 from strawberry.extensions import SchemaExtension
-from strawberry.schema.schema import validate_document
+from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
+from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
+
+from schema.arguments import Written, refused_arguments, written
 
 DEFAULT_PAGE = 10  # what a connection returns when ``first`` is not given
-MAX_INTROSPECTION_DEPTH = 20
+MAX_FRAGMENT_NESTING = 100  # fragments spread inside fragments, before any field
 _INTROSPECTION = frozenset({"__schema", "__type"})
+# The rules strawberry's ``validate_document`` adds to graphql-core's.
+_STRAWBERRY_RULES = (MaybeNullValidationRule, OneOfInputValidationRule)
 
 
 @dataclass(frozen=True)
@@ -52,17 +70,19 @@ class Limits:
     max_tokens: int = 5_000
     max_cost: int = 25_000
     max_page: int = 100
+    max_scan: int = 50_000  # rows a sorted page or a filtered count may read
+    federation: bool = True  # answer ``_service { sdl }``, for a gateway composing the subgraph
 
 
 class Admission(SchemaExtension):
     """Parses, validates and measures each request before anything executes.
 
     The parse and the validation of a document are cached by its text (with
-    the token limit and the introspection switch), so a repeated query costs a
+    the token limit and the rules that apply), so a repeated query costs a
     dictionary lookup. Depth, aliases, pages and cost are cached by the text and
     the limits too, except for documents whose page sizes come from the
-    request's variables: those are measured every time. The request context's
-    :class:`Limits` and ``introspection`` apply.
+    request's variables: those are measured every time, as are the variables'
+    strings. The request context's :class:`Limits` and ``introspection`` apply.
     """
 
     def _limits(self) -> Limits:
@@ -83,21 +103,56 @@ class Admission(SchemaExtension):
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
         if context.query and context.pre_execution_errors is None:
-            rules = context.validation_rules
-            if not getattr(context.context, "introspection", True):
-                rules = (*rules, NoSchemaIntrospectionCustomRule)
+            introspection = getattr(context.context, "introspection", True)
             limits = self._limits()
-            # strawberry has no public accessor for the graphql-core schema or its
-            # validation; its own ValidationCache extension reads them the same way.
+            rules = (*context.validation_rules, *_STRAWBERRY_RULES, MaxIntrospectionDepthRule)
+            if not introspection:
+                rules = (*rules, NoSchemaIntrospectionCustomRule)
+            if not limits.federation:
+                rules = (*rules, NoServiceRule)
+            # strawberry has no public accessor for the graphql-core schema; its own
+            # ValidationCache extension reads it the same way.
             problems: Sequence[GraphQLError] = _validated(
-                context.schema._schema, context.query, limits.max_tokens, rules
+                context.schema._schema, context.query, limits.max_tokens, rules, introspection
             )
-            if not problems and context.graphql_document is not None:
-                problems = _measured(
-                    context.query, context.graphql_document, context.variables or {}, limits
+            document = context.graphql_document
+            if not problems and document is not None:
+                variables = context.variables or {}
+                # strawberry runs the first operation when none is named; graphql-core
+                # would refuse, and so does the hub. (The name asked for is private.)
+                named = context._provided_operation_name
+                problems = (
+                    _unnamed_choice(document, named)
+                    or _measured(context.query, document, variables, limits)
+                    or refused_arguments(
+                        context.schema, _written(context.query, limits.max_tokens), variables
+                    )
                 )
             context.pre_execution_errors = list(problems)
         yield
+
+
+class NoServiceRule(ValidationRule):
+    """``_service`` is refused as if the field did not exist: no suggestion, no schema."""
+
+    def enter_field(self, node: FieldNode, *_args: object) -> None:
+        parent = self.context.get_parent_type()
+        if node.name.value == "_service" and parent is self.context.schema.query_type:
+            self.report_error(
+                GraphQLError(f"Cannot query field '_service' on type '{parent}'.", node)
+            )
+
+
+def _unnamed_choice(document: DocumentNode, named: str | None) -> list[GraphQLError]:
+    operations = sum(isinstance(d, OperationDefinitionNode) for d in document.definitions)
+    if named is not None or operations < 2:
+        return []
+    return [
+        _refusal(
+            "OPERATION_RESOLUTION_FAILURE",
+            f"the document holds {operations} operations; name the one to run in operationName",
+        )
+    ]
 
 
 _MEASURED: dict[tuple[str, Limits], list[GraphQLError]] = {}
@@ -110,8 +165,8 @@ def _measured(
     key = (query, limits)
     found = _MEASURED.get(key)
     if found is None:
-        walker = _walk(document, variables, limits)
-        found = _problems(walker, limits)
+        walker = _Walker(document, variables, limits)
+        found = walker.problems()
         if not walker.read_variables:
             if len(_MEASURED) >= 256:
                 del _MEASURED[next(iter(_MEASURED))]
@@ -125,144 +180,158 @@ def _parsed(query: str, max_tokens: int) -> DocumentNode:
 
 
 @lru_cache(maxsize=256)
+def _written(query: str, max_tokens: int) -> Written:
+    return written(_parsed(query, max_tokens))
+
+
+@lru_cache(maxsize=256)
 def _validated(
     schema: GraphQLSchema,
     query: str,
     max_tokens: int,
     rules: tuple[type[ASTValidationRule], ...],
+    suggestions: bool,
 ) -> tuple[GraphQLError, ...]:
-    return tuple(validate_document(schema, _parsed(query, max_tokens), rules))
+    document = _parsed(query, max_tokens)
+    return tuple(validate(schema, document, rules, hide_suggestions=not suggestions))
 
 
 def measure(
     document: DocumentNode, variables: Mapping[str, Any], limits: Limits
 ) -> list[GraphQLError]:
-    """The limits a document breaks, each as a coded error; empty when it keeps them all."""
-    return _problems(_walk(document, variables, limits), limits)
+    """The first limit a document breaks, as a coded error; empty when it keeps them all."""
+    return _Walker(document, variables, limits).problems()
 
 
-def _walk(document: DocumentNode, variables: Mapping[str, Any], limits: Limits) -> _Walker:
-    fragments = {
-        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
-    }
-    walker = _Walker(fragments, variables, limits.max_page)
-    for definition in document.definitions:
-        if isinstance(definition, OperationDefinitionNode):
-            walker.walk(definition.selection_set, depth=1, multiplier=1, path=())
-    return walker
+@dataclass(frozen=True)
+class _Size:
+    """What a selection set asks, measured from its own depth with a multiplier of 1.
+
+    Cost is linear in the multiplier, so a fragment measured once is counted
+    wherever it is spread by scaling its cost.
+    """
+
+    depth: int = 0  # the deepest field, 1 for a set of leaves; introspection not counted
+    aliases: int = 0
+    cost: int = 0
+
+    def __add__(self, other: _Size) -> _Size:  # siblings
+        return _Size(
+            max(self.depth, other.depth), self.aliases + other.aliases, self.cost + other.cost
+        )
 
 
-def _problems(walker: _Walker, limits: Limits) -> list[GraphQLError]:
-    problems: list[GraphQLError] = []
-    if walker.deepest > limits.max_depth:
-        problems.append(
-            _refusal(
-                "DEPTH_LIMIT_EXCEEDED",
-                f"query depth {walker.deepest} is over the limit of "
-                f"{limits.max_depth}; ask for less nesting",
-            )
-        )
-    if walker.deepest_introspection > MAX_INTROSPECTION_DEPTH:
-        problems.append(
-            _refusal(
-                "DEPTH_LIMIT_EXCEEDED",
-                f"introspection depth {walker.deepest_introspection} is over the limit of "
-                f"{MAX_INTROSPECTION_DEPTH}; ask for less nesting",
-            )
-        )
-    if walker.aliases > limits.max_aliases:
-        problems.append(
-            _refusal(
-                "ALIAS_LIMIT_EXCEEDED",
-                f"{walker.aliases} aliases are over the limit of "
-                f"{limits.max_aliases}; split the request",
-            )
-        )
-    if walker.largest_page > limits.max_page:
-        problems.append(
-            _refusal(
-                "PAGE_TOO_LARGE",
-                f"first: {walker.largest_page} is over the page limit of "
-                f"{limits.max_page}; page through with after",
-            )
-        )
-    if walker.cost > limits.max_cost:
-        problems.append(
-            _refusal(
-                "COST_LIMIT_EXCEEDED",
-                f"query cost {walker.cost:,} is over the limit of "
-                f"{limits.max_cost:,}; ask for smaller pages or fewer "
-                "nested connections",
-            )
-        )
-    return problems
+class _Exceeded(Exception):
+    def __init__(self, error: GraphQLError) -> None:
+        self.error = error
 
 
 class _Walker:
     def __init__(
-        self,
-        fragments: Mapping[str, FragmentDefinitionNode],
-        variables: Mapping[str, Any],
-        max_page: int,
+        self, document: DocumentNode, variables: Mapping[str, Any], limits: Limits
     ) -> None:
-        self.fragments = fragments
+        self.document = document
+        self.fragments = {
+            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+        }
         self.variables = variables
-        self.max_page = max_page
-        self.deepest = 0
-        self.deepest_introspection = 0
-        self.aliases = 0
-        self.cost = 0
-        self.largest_page = 0
+        self.limits = limits
         self.read_variables = False  # whether a page size came from the variables
+        self._sizes: dict[tuple[str, bool], _Size] = {}
+        self._entered: set[str] = set()  # fragments being measured: cycles are validation's
 
-    def walk(
-        self,
-        selections: SelectionSetNode | None,
-        *,
-        depth: int,
-        multiplier: int,
-        path: tuple[str, ...],
-        introspecting: bool = False,
-    ) -> None:
-        if selections is None:
-            return
+    def problems(self) -> list[GraphQLError]:
+        total = _Size()
+        try:
+            for definition in self.document.definitions:
+                if isinstance(definition, OperationDefinitionNode):
+                    total += self._set(definition.selection_set, 1, False, 0)
+                    self._check(total)
+        except _Exceeded as exceeded:
+            return [exceeded.error]
+        return []
+
+    def _set(
+        self, selections: SelectionSetNode, depth: int, introspecting: bool, nesting: int
+    ) -> _Size:
+        """The size of ``selections``, whose fields are at ``depth`` of the document."""
+        size = _Size()
         for selection in selections.selections:
             if isinstance(selection, FieldNode):
-                inside = introspecting or selection.name.value in _INTROSPECTION
-                if inside:
-                    self.deepest_introspection = max(self.deepest_introspection, depth)
-                else:
-                    self.deepest = max(self.deepest, depth)
-                self.aliases += selection.alias is not None
-                self.cost += multiplier
-                if self.cost > 10**12:  # already refused; stop counting
-                    return
-                self.walk(
-                    selection.selection_set,
-                    depth=depth + 1,
-                    multiplier=multiplier * self._page(selection),
-                    path=path,
-                    introspecting=inside,
-                )
+                size += self._field(selection, depth, introspecting, nesting)
             elif isinstance(selection, InlineFragmentNode):
-                self.walk(
-                    selection.selection_set,
-                    depth=depth,
-                    multiplier=multiplier,
-                    path=path,
-                    introspecting=introspecting,
-                )
+                size += self._set(selection.selection_set, depth, introspecting, nesting)
             elif isinstance(selection, FragmentSpreadNode):
-                name = selection.name.value
-                fragment = self.fragments.get(name)
-                if fragment is not None and name not in path:  # cycles: validation's job
-                    self.walk(
-                        fragment.selection_set,
-                        depth=depth,
-                        multiplier=multiplier,
-                        path=(*path, name),
-                        introspecting=introspecting,
-                    )
+                size += self._spread(selection.name.value, depth, introspecting, nesting + 1)
+            self._check(size)
+        return size
+
+    def _field(self, field: FieldNode, depth: int, introspecting: bool, nesting: int) -> _Size:
+        inside = introspecting or field.name.value in _INTROSPECTION
+        if not inside and depth > self.limits.max_depth:
+            self._check(_Size(depth=depth))
+        page = self._page(field)
+        below = _Size()
+        if field.selection_set is not None:
+            below = self._set(field.selection_set, depth + 1, inside, nesting)
+        aliases = (field.alias is not None) + below.aliases
+        if inside:
+            return _Size(aliases=aliases)
+        return _Size(1 + below.depth, aliases, 1 + page * below.cost)
+
+    def _spread(self, name: str, depth: int, introspecting: bool, nesting: int) -> _Size:
+        if nesting > MAX_FRAGMENT_NESTING:
+            raise _Exceeded(
+                _refusal(
+                    "DEPTH_LIMIT_EXCEEDED",
+                    f"fragments spread inside each other {nesting} deep, over the limit "
+                    f"of {MAX_FRAGMENT_NESTING}; write some of them out",
+                )
+            )
+        key = (name, introspecting)
+        size = self._sizes.get(key)
+        if size is None:
+            fragment = self.fragments.get(name)
+            if fragment is None or name in self._entered:
+                return _Size()
+            self._entered.add(name)
+            try:
+                size = self._set(fragment.selection_set, depth, introspecting, nesting)
+            finally:
+                self._entered.discard(name)
+            self._sizes[key] = size
+        if size.depth and depth + size.depth - 1 > self.limits.max_depth:
+            self._check(_Size(depth=depth + size.depth - 1))
+        return size
+
+    def _check(self, size: _Size) -> None:
+        """Refuse at once when ``size``, a part of the document, is over a limit already."""
+        limits = self.limits
+        if size.depth > limits.max_depth:
+            raise _Exceeded(
+                _refusal(
+                    "DEPTH_LIMIT_EXCEEDED",
+                    f"query depth {size.depth} is over the limit of "
+                    f"{limits.max_depth}; ask for less nesting",
+                )
+            )
+        if size.aliases > limits.max_aliases:
+            raise _Exceeded(
+                _refusal(
+                    "ALIAS_LIMIT_EXCEEDED",
+                    f"{size.aliases} aliases are over the limit of "
+                    f"{limits.max_aliases}; split the request",
+                )
+            )
+        if size.cost > limits.max_cost:
+            raise _Exceeded(
+                _refusal(
+                    "COST_LIMIT_EXCEEDED",
+                    f"query cost {size.cost:,} is over the limit of "
+                    f"{limits.max_cost:,}; ask for smaller pages or fewer "
+                    "nested connections",
+                )
+            )
 
     def _page(self, field: FieldNode) -> int:
         for argument in field.arguments or ():
@@ -276,8 +345,15 @@ class _Walker:
                 self.read_variables = True
                 given = self.variables.get(value.name.value)
             if isinstance(given, int):
-                self.largest_page = max(self.largest_page, given)
-                return max(1, min(given, self.max_page))
+                if given > self.limits.max_page:
+                    raise _Exceeded(
+                        _refusal(
+                            "PAGE_TOO_LARGE",
+                            f"first: {given} is over the page limit of "
+                            f"{self.limits.max_page}; page through with after",
+                        )
+                    )
+                return max(1, given)
             return DEFAULT_PAGE
         return 1
 

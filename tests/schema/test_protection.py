@@ -1,4 +1,4 @@
-from graphql import parse
+from graphql import get_introspection_query, parse
 
 from graphdb import Scope, Store
 from schema import Context, schema
@@ -50,9 +50,48 @@ async def test_a_repeated_query_is_measured_with_each_request_s_variables_and_li
         return [str((e.extensions or {}).get("code")) for e in result.errors or ()]
 
     strict = Limits(max_cost=50)
-    assert await refused(query, strict, n=1_000) == ["PAGE_TOO_LARGE", "COST_LIMIT_EXCEEDED"]
-    assert await refused(query, strict, n=1_000) == ["PAGE_TOO_LARGE", "COST_LIMIT_EXCEEDED"]
+    assert await refused(query, strict, n=1_000) == ["PAGE_TOO_LARGE"]  # the first limit only
+    assert await refused(query, strict, n=1_000) == ["PAGE_TOO_LARGE"]
     assert await refused(fixed, strict) == ["COST_LIMIT_EXCEEDED"]
     assert await refused(fixed, strict) == ["COST_LIMIT_EXCEEDED"]
     assert await refused(fixed, Limits(max_cost=500)) == []
     assert await refused(query, strict, n=5) == []
+
+
+def fan_out(levels: int, field: str) -> str:
+    fragments = " ".join(
+        f"fragment L{i} on Query {{ {field} ...L{i - 1} ...L{i - 1} }}"
+        for i in range(1, levels + 1)
+    )
+    return f"{{ ...L{levels} }} fragment L0 on Query {{ __typename }} {fragments}"
+
+
+def test_each_fragment_is_measured_once_however_often_it_is_spread() -> None:
+    """2**60 fields from a few kilobytes: measured in one pass over the fragments."""
+    assert codes(fan_out(60, "__typename"), Limits(max_cost=10**30)) == []
+    assert codes(fan_out(60, "__typename"), Limits()) == ["COST_LIMIT_EXCEEDED"]
+    assert codes(fan_out(60, "a: __typename"), Limits(max_cost=10**30)) == ["ALIAS_LIMIT_EXCEEDED"]
+
+
+def test_fragments_count_where_they_are_spread() -> None:
+    query = (
+        "{ a(first: 10) { ...F } b { ...F } } "
+        "fragment F on A { c(first: 10) { edges { node { x: name } } } }"
+    )
+    # a: 1 + 10 * (1 + 10 * 3); b: 1 + 1 * (1 + 10 * 3); two aliases
+    assert codes(query, Limits(max_cost=311 + 32)) == []
+    assert codes(query, Limits(max_cost=311 + 31)) == ["COST_LIMIT_EXCEEDED"]
+    assert codes(query, Limits(max_aliases=1)) == ["ALIAS_LIMIT_EXCEEDED"]
+    assert codes(query, Limits(max_depth=5)) == []
+    assert codes(query, Limits(max_depth=4)) == ["DEPTH_LIMIT_EXCEEDED"]
+
+
+def test_fragments_nested_past_the_limit_are_refused() -> None:
+    chain = " ".join(f"fragment F{i} on Query {{ ...F{i + 1} }}" for i in range(150))
+    query = f"{{ ...F0 }} {chain} fragment F150 on Query {{ __typename }}"
+    assert codes(query, Limits()) == ["DEPTH_LIMIT_EXCEEDED"]
+
+
+def test_introspection_is_not_held_to_the_depth_and_cost_of_data() -> None:
+    query = get_introspection_query(descriptions=True, input_value_deprecation=True)
+    assert codes(query, Limits(max_depth=2, max_cost=1)) == []

@@ -2,13 +2,24 @@
 
 Every failure the user can fix prints one line saying what to do, and exits
 non-zero; no traceback.
+
+``hub serve --workers N`` (and ``hub demo``) runs N HTTP worker processes on one
+listening socket. The process the command started is their supervisor: it
+starts the embedded engine, migrates (and seeds the demo) once, then runs
+uvicorn's multiprocess supervisor, which restarts a worker that dies. The
+engine belongs to the supervisor, so it outlives any one worker; stopping the
+supervisor stops the workers, then the engine (saving its data).
 """
 
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import errno
+import functools
 import gc
+import os
+import signal
 import socket
 import sys
 import time
@@ -29,10 +40,13 @@ from rich.progress import (
     TextColumn,
     TimeElapsedColumn,
 )
+from starlette.applications import Starlette
+from uvicorn.config import STARTUP_FAILURE
+from uvicorn.supervisors import Multiprocess
 
 from connectors import IdentityHasher
 from connectors.synthetic import SCALES, Scale, SeedProgress, Stream, SyntheticProvince, seed
-from graphdb import GraphError, Store, migrate
+from graphdb import Endpoint, GraphError, Store, migrate
 from graphdb.domain import organization
 from hub.app import create_app
 from hub.runtime import Runtime
@@ -63,18 +77,27 @@ Port = Annotated[
     int | None, typer.Option(min=1, max=65535, help="port to listen on [default: HUB_PORT]")
 ]
 ScaleOption = Annotated[ScaleName, typer.Option(help="size of the synthetic province")]
+Workers = Annotated[
+    int | None,
+    typer.Option(min=1, max=64, help="HTTP worker processes [default: HUB_WORKERS]"),
+]
 
 
 @app.command()
-def demo(host: Host = None, port: Port = None, scale: ScaleOption = ScaleName.small) -> None:
+def demo(
+    host: Host = None,
+    port: Port = None,
+    scale: ScaleOption = ScaleName.small,
+    workers: Workers = None,
+) -> None:
     """Start the embedded graph, load demo data if it is empty, serve GraphQL with its IDE."""
-    _run(lambda runtime: _serve(runtime, host, port, demo_scale=SCALES[scale.value]))
+    _serving(host, port, workers, demo_scale=SCALES[scale.value])
 
 
 @app.command()
-def serve(host: Host = None, port: Port = None) -> None:
+def serve(host: Host = None, port: Port = None, workers: Workers = None) -> None:
     """Serve GraphQL on the configured graph (HUB_GRAPH_URL), migrating its schema first."""
-    _run(lambda runtime: _serve(runtime, host, port, demo_scale=None))
+    _serving(host, port, workers, demo_scale=None)
 
 
 @app.command("seed")
@@ -112,8 +135,14 @@ def main() -> None:
     app()
 
 
-def _run(work: Callable[[Runtime], Coroutine[Any, Any, None]]) -> None:
-    """Settings, the engine (from the main thread), one event loop; errors as one line."""
+def _run(
+    work: Callable[[Runtime], Coroutine[Any, Any, None]],
+    then: Callable[[Runtime], None] | None = None,
+) -> None:
+    """Settings, the engine (from the main thread), one event loop; errors as one line.
+
+    ``then`` runs in the main thread after the event loop, with the engine still up.
+    """
     try:
         settings = Settings()
     except ValidationError as error:
@@ -129,6 +158,8 @@ def _run(work: Callable[[Runtime], Coroutine[Any, Any, None]]) -> None:
         runtime.start_engine()
         with asyncio.Runner(loop_factory=_loop_factory()) as runner:
             runner.run(work(runtime))
+        if then is not None:
+            then(runtime)
     except (GraphError, HubError) as error:
         console.print(f"[red]error:[/] {escape(str(error))}")
         raise typer.Exit(1) from None
@@ -148,9 +179,31 @@ def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
     return uvloop.new_event_loop
 
 
-async def _serve(
-    runtime: Runtime, host: str | None, port: int | None, demo_scale: Scale | None
+def _serving(
+    host: str | None, port: int | None, workers: int | None, demo_scale: Scale | None
 ) -> None:
+    """One process serving (as ``hub serve`` always did), or a supervisor of ``workers``."""
+
+    def count(runtime: Runtime) -> int:
+        return workers or runtime.settings.workers
+
+    async def prepare(runtime: Runtime) -> None:
+        if count(runtime) == 1:
+            await _serve(runtime, host, port, demo_scale)
+        else:
+            await _prepare(runtime, host, port, demo_scale)
+
+    def supervise(runtime: Runtime) -> None:
+        if count(runtime) > 1:
+            _supervise(runtime, host, port, count(runtime))
+
+    _run(prepare, then=supervise)
+
+
+async def _prepare(
+    runtime: Runtime, host: str | None, port: int | None, demo_scale: Scale | None
+) -> tuple[str, int]:
+    """Check the port, migrate, seed the demo if the graph is empty: once, before serving."""
     settings = runtime.settings
     bind_host, bind_port = host or settings.host, port or settings.port
     _check_port(bind_host, bind_port)
@@ -158,6 +211,14 @@ async def _serve(
         await migrate(store)
         if demo_scale is not None and not await store.read(organization.COUNT_BY_LEVEL):
             await _seed(store, settings, demo_scale, 1, 2000)
+    return bind_host, bind_port
+
+
+async def _serve(
+    runtime: Runtime, host: str | None, port: int | None, demo_scale: Scale | None
+) -> None:
+    settings = runtime.settings
+    bind_host, bind_port = await _prepare(runtime, host, port, demo_scale)
     server = uvicorn.Server(
         uvicorn.Config(
             create_app(settings, runtime),
@@ -177,6 +238,72 @@ async def _serve(
         "(Ctrl-C stops)"
     )
     await server.serve()
+
+
+def _supervise(runtime: Runtime, host: str | None, port: int | None, workers: int) -> None:
+    """Run ``workers`` processes on one socket until a signal stops them; restart any that dies.
+
+    uvicorn starts workers with ``spawn``: each is a fresh interpreter that reads
+    the settings from the same environment and is handed only the engine's
+    endpoint (:func:`_worker_app`), so nothing open here is shared with them.
+    """
+    settings = runtime.settings
+    bind_host, bind_port = host or settings.host, port or settings.port
+    config = uvicorn.Config(
+        functools.partial(_worker_app, runtime.endpoint, os.getpid()),
+        factory=True,
+        host=bind_host,
+        port=bind_port,
+        workers=workers,
+        log_level=settings.log_level,
+        lifespan="on",
+    )
+    listening = config.bind_socket()
+    where = f"http://{bind_host}:{bind_port}"
+    console.print(
+        f"YouthGraph Hub on the {runtime.target.address} graph, {workers} workers "
+        f"(supervisor pid {os.getpid()}): GraphQL IDE at [bold]{where}/graphql[/], "
+        f"health at {where}/health (Ctrl-C stops)"
+    )
+    supervisor = Multiprocess(config, sockets=[listening])
+    try:
+        supervisor.run()
+    finally:
+        listening.close()
+    if any(worker.exitcode == STARTUP_FAILURE for worker in supervisor.processes):
+        raise HubError("a worker could not start (said above); fix that, then start the hub again")
+
+
+def _worker_app(endpoint: Endpoint | None, supervisor: int) -> Starlette:
+    """The app of one worker process, on the engine its supervisor runs.
+
+    A worker that cannot build its app exits as a start-up failure, which stops
+    the supervisor: restarting it would fail the same way, forever.
+    """
+    _exit_with(supervisor)
+    try:
+        settings = Settings()
+        application = create_app(settings, Runtime(settings, endpoint=endpoint))
+    except Exception as error:  # anything: a worker must not crash-loop
+        console.print(f"[red]error:[/] worker {os.getpid()} cannot start: {escape(str(error))}")
+        sys.exit(STARTUP_FAILURE)
+    gc.freeze()  # as in _serve: what start-up built stays out of every collection
+    return application
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _exit_with(supervisor: int) -> None:
+    """Have the kernel send this worker SIGTERM when its supervisor dies, even by SIGKILL.
+
+    Without it a worker orphaned by a killed supervisor would go on listening,
+    with no engine behind it.
+    """
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != supervisor:  # it died before the line above
+        os.kill(os.getpid(), signal.SIGTERM)
 
 
 def _check_port(host: str, port: int) -> None:

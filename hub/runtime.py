@@ -2,7 +2,9 @@
 
 :class:`Runtime` starts them in order, says clearly what failed, and stops them
 in reverse. The hub keeps no other state: every request's data lives in the
-graph or in Redis, so production runs many hub processes side by side.
+graph or in Redis, so production runs many hub processes side by side, and
+``hub serve --workers N`` runs N on one machine: each worker's runtime is given
+the endpoint of the engine its supervisor started, and never starts one itself.
 """
 
 from __future__ import annotations
@@ -38,8 +40,9 @@ class Runtime:
         """Start (or reuse) the embedded engine when the graph or Redis needs it.
 
         Called from the main thread: the engine is tied to the thread that starts it.
+        A runtime given an ``endpoint`` (a worker's) uses that engine as it is.
         """
-        if self.needs_engine and self.engine is None:
+        if self.needs_engine and self.endpoint is None:
             self.engine = EmbeddedEngine(self.settings.data_dir)
             self.endpoint = self.engine.start()
 
@@ -53,6 +56,8 @@ class Runtime:
             embedded=self.endpoint,
             neo4j_user=self.settings.neo4j_user,
             neo4j_password=password.get_secret_value() if password else None,
+            pool_size=self.settings.graph_pool_size,
+            pool_timeout=self.settings.graph_pool_timeout,
         )
         await self.store.ping()
         redis_url = self.settings.redis_url or (self.endpoint.redis_url if self.endpoint else None)

@@ -3,6 +3,13 @@
 Every statement is one ``GRAPH.QUERY`` (or ``GRAPH.RO_QUERY`` for reads): one
 round trip, atomic on its own (a statement that fails midway leaves nothing).
 FalkorDB has no multi-statement transactions; see :meth:`FalkorStore.transaction`.
+
+Connections come from a pool that waits: a statement that finds every
+connection in use waits up to ``pool_timeout`` seconds for one to come back,
+then fails with :class:`~graphdb.errors.GraphBusy` (the client's own pool
+refuses at once with "Too many connections", which under a burst of requests
+turned one request in ten into an internal error). Every failure to reach the
+engine, a vanished unix socket included, is :class:`~graphdb.errors.GraphUnavailable`.
 """
 
 from __future__ import annotations
@@ -10,13 +17,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
+import redis.asyncio
 import redis.exceptions
 from falkordb.asyncio import FalkorDB
 
-from graphdb.errors import GraphUnavailable, QueryFailed
+from graphdb.errors import GraphBusy, GraphUnavailable, QueryFailed
 from graphdb.falkordb_backend import ddl
 from graphdb.indexes import Index
 from graphdb.scope import Scope
@@ -25,6 +33,8 @@ from graphdb.store import Params, Record, Store, Transaction, bind
 
 T = TypeVar("T")
 _NO_GRAPH = "empty key"
+POOL_SIZE = 32
+POOL_TIMEOUT_S = 5.0
 
 
 class FalkorStore(Store):
@@ -41,25 +51,48 @@ class FalkorStore(Store):
         username: str | None = None,
         password: str | None = None,
         address: str | None = None,
+        pool_size: int = POOL_SIZE,
+        pool_timeout: float = POOL_TIMEOUT_S,
     ) -> None:
         super().__init__(address or (f"unix://{unix_socket}" if unix_socket else f"{host}:{port}"))
         self.graph_name = graph
+        self._pool = _waiting_pool(
+            unix_socket, host, port, username, password, size=pool_size, timeout=pool_timeout
+        )
         try:  # the client asks the server whether it is a cluster, right here
-            self._db = FalkorDB(
-                host=host,
-                port=port,
-                unix_socket_path=unix_socket,
-                username=username,
-                password=password,
-                max_connections=32,
-            )
-        except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as error:
+            self._db = FalkorDB(connection_pool=self._pool)
+        except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError) as error:
             raise _unavailable(self.address, error) from None
         self._graph = self._db.select_graph(graph)
         self._unit = asyncio.Lock()
 
+    @contextlib.contextmanager
+    def _reaching(self) -> Iterator[None]:
+        """Failures to reach the engine as :class:`GraphBusy` or :class:`GraphUnavailable`."""
+        try:
+            yield
+        except redis.exceptions.ConnectionError as error:
+            if isinstance(error.__cause__, TimeoutError):  # the pool's wait ran out
+                raise GraphBusy(
+                    f"all {self._pool.max_connections} connections to {self.address} stayed "
+                    f"in use for {self._pool.timeout} s; retry shortly (or raise "
+                    "HUB_GRAPH_POOL_SIZE if this happens at ordinary load)"
+                ) from None
+            raise _unavailable(self.address, error) from None
+        except (redis.exceptions.TimeoutError, OSError, EOFError) as error:
+            raise _unavailable(self.address, error) from None
+
     async def _run(self, statement: Statement, params: Params, *, write: bool) -> list[Record]:
         self.round_trips.add(statement.name)
+        with self._reaching():
+            result = await self._query(statement, params, write=write)
+        names = [column[1] for column in result.header]
+        return [
+            {name: _plain(value) for name, value in zip(names, row, strict=True)}
+            for row in result.result_set
+        ]
+
+    async def _query(self, statement: Statement, params: Params, *, write: bool) -> Any:
         try:
             if write:
                 result = await self._graph.query(statement.text, dict(params))
@@ -71,24 +104,19 @@ class FalkorStore(Store):
                         raise
                     # A read-only query cannot create the graph; a plain query on it can.
                     result = await self._graph.query(statement.text, dict(params))
-        except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as error:
-            raise _unavailable(self.address, error) from None
         except redis.exceptions.ResponseError as error:
             raise QueryFailed(statement.name, str(error)) from None
-        names = [column[1] for column in result.header]
-        return [
-            {name: _plain(value) for name, value in zip(names, row, strict=True)}
-            for row in result.result_set
-        ]
+        return result
 
     async def explain(
         self, statement: Statement, params: Params | None = None, *, scope: Scope | None = None
     ) -> list[str]:
         """FalkorDB's execution plan for a statement, one operation per line."""
         self.round_trips.add(statement.name)
-        plan: list[str] = await self._graph.explain(
-            statement.text, bind(statement, params, scope=scope)
-        )
+        with self._reaching():
+            plan: list[str] = await self._graph.explain(
+                statement.text, bind(statement, params, scope=scope)
+            )
         return [line.strip() for line in plan]
 
     async def transaction(self, work: Callable[[Transaction], Awaitable[T]]) -> T:
@@ -111,32 +139,33 @@ class FalkorStore(Store):
                 if step.key in present:
                     continue
                 self.round_trips.add(step.name)
-                try:
-                    if step.statement is not None:
-                        await self._graph.query(step.statement.text)
-                    else:
-                        await self._db.connection.execute_command(
-                            *ddl.constraint_command(self.graph_name, index)
-                        )
-                except redis.exceptions.ResponseError as error:
-                    raise QueryFailed(step.name, str(error)) from None
+                with self._reaching():
+                    try:
+                        if step.statement is not None:
+                            await self._graph.query(step.statement.text)
+                        else:
+                            await self._db.connection.execute_command(
+                                *ddl.constraint_command(self.graph_name, index)
+                            )
+                    except redis.exceptions.ResponseError as error:
+                        raise QueryFailed(step.name, str(error)) from None
                 present.add(step.key)
                 applied.append(step.name)
         return applied
 
     async def ping(self) -> None:
-        try:
+        with self._reaching():
             await self._db.connection.ping()
-        except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as error:
-            raise _unavailable(self.address, error) from None
 
     async def clear(self) -> None:
         self.round_trips.add("falkordb.delete_graph")
-        with contextlib.suppress(redis.exceptions.ResponseError):  # no such graph: clear
+        # No such graph (a ResponseError) is as good as cleared.
+        with self._reaching(), contextlib.suppress(redis.exceptions.ResponseError):
             await self._db.connection.execute_command("GRAPH.DELETE", self.graph_name)
 
     async def close(self) -> None:
         await self._db.connection.aclose()
+        await self._pool.aclose()
 
 
 class _Unit(Transaction):
@@ -145,6 +174,36 @@ class _Unit(Transaction):
 
     async def _run(self, statement: Statement, params: Params, *, write: bool) -> list[Record]:
         return await self._store._run(statement, params, write=write)
+
+
+def _waiting_pool(
+    unix_socket: str | None,
+    host: str,
+    port: int,
+    username: str | None,
+    password: str | None,
+    *,
+    size: int,
+    timeout: float,
+) -> redis.asyncio.BlockingConnectionPool:
+    """A pool of ``size`` connections where a caller waits ``timeout`` s for a free one.
+
+    Given a pool, the FalkorDB client passes none of its own settings on: the
+    pool carries them (decoded replies, which the client's parser expects).
+    """
+    where: dict[str, Any] = (
+        {"path": unix_socket, "connection_class": redis.asyncio.UnixDomainSocketConnection}
+        if unix_socket
+        else {"host": host, "port": port}
+    )
+    return redis.asyncio.BlockingConnectionPool(
+        max_connections=size,
+        timeout=timeout,
+        username=username,
+        password=password,
+        decode_responses=True,
+        **where,
+    )
 
 
 def _unavailable(address: str, error: Exception) -> GraphUnavailable:

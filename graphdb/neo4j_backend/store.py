@@ -18,7 +18,7 @@ import neo4j.exceptions
 import neo4j.graph
 import neo4j.time
 
-from graphdb.errors import GraphUnavailable, QueryFailed
+from graphdb.errors import GraphBusy, GraphUnavailable, QueryFailed
 from graphdb.indexes import Index
 from graphdb.neo4j_backend import ddl
 from graphdb.statement import Statement
@@ -31,9 +31,23 @@ class Neo4jStore(Store):
     backend = "neo4j"
     search_statements = ddl.SEARCH
 
-    def __init__(self, uri: str, *, user: str, password: str, database: str | None) -> None:
+    def __init__(
+        self,
+        uri: str,
+        *,
+        user: str,
+        password: str,
+        database: str | None,
+        pool_size: int = 100,
+        pool_timeout: float = 60.0,
+    ) -> None:
         super().__init__(uri)
-        self._driver = neo4j.AsyncGraphDatabase.driver(uri, auth=(user, password))
+        self._driver = neo4j.AsyncGraphDatabase.driver(
+            uri,
+            auth=(user, password),
+            max_connection_pool_size=pool_size,
+            connection_acquisition_timeout=pool_timeout,
+        )
         self._database = database
 
     async def _run(self, statement: Statement, params: Params, *, write: bool) -> list[Record]:
@@ -101,6 +115,11 @@ def _translated(name: str, address: str) -> Iterator[None]:
     """Driver exceptions as store errors that say what to do."""
     try:
         yield
+    except neo4j.exceptions.ConnectionAcquisitionTimeoutError:
+        raise GraphBusy(
+            f"every connection to Neo4j at {address} stayed in use for the whole wait; "
+            "retry shortly (or raise HUB_GRAPH_POOL_SIZE if this happens at ordinary load)"
+        ) from None
     except neo4j.exceptions.AuthError:
         raise GraphUnavailable(
             f"Neo4j at {address} refused the credentials; "

@@ -192,7 +192,7 @@ _UNNUMBERED = cypher.read(
     "listing.unnumbered",
     """
     MATCH (o:Organization)
-    WHERE o.seq IS NULL OR o.last IS NULL
+    WHERE o.listed IS NULL OR o.listed <> $version
     RETURN count(o) AS unnumbered
     """,
     bound=WHOLE_TREE,
@@ -208,6 +208,9 @@ _NUMBER = cypher.write(
 )
 
 
+# The numbering's version, kept on every organisation (``listed``): a graph numbered by
+# an older version (other properties, other counts) is numbered again by migrate.
+VERSION = 1
 _ALL = Scope.everything()  # numbering is maintenance: it reads the whole tree
 
 
@@ -234,7 +237,11 @@ async def renumber(
         for link in row["lineage"]:
             size[link] = size.get(link, 0) + 1
     props: dict[str, dict[str, Any]] = {
-        row["id"]: {"seq": seq[row["id"]], "last": seq[row["id"]] + size[row["id"]] - 1}
+        row["id"]: {
+            "seq": seq[row["id"]],
+            "last": seq[row["id"]] + size[row["id"]] - 1,
+            "listed": VERSION,
+        }
         for row in tree
     }
     lineage = {row["id"]: row["lineage"] for row in tree}
@@ -258,5 +265,5 @@ async def renumber(
 
 
 async def needs_renumber(store: Store) -> bool:
-    rows = await store.read(_UNNUMBERED, scope=_ALL)
+    rows = await store.read(_UNNUMBERED, {"version": VERSION}, scope=_ALL)
     return bool(rows and rows[0]["unnumbered"])

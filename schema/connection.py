@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import math
 import datetime as dt
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -147,7 +148,8 @@ async def spans(info: Info[Context, None], anchors: Sequence[str] | None) -> lis
     return found
 
 
-_WINDOW = 64  # organisations read by a page's first window
+_FIRST_WINDOW = 8  # organisations, at least, read by a page's first window
+_MARGIN = 3.0  # the first window holds three pages, by the kept counts: rarely short
 _GROWTH = 4
 _BUDGET = 4096  # organisations one page reads at most
 
@@ -209,8 +211,10 @@ async def page(
     if not any(_asks_for_rows(field.selections) for field in info.selected_fields):
         pass  # only totalCount is asked for: no page is read
     elif order[0] == "tree":
+        orgs = sum(span.last - span.seq + 1 for span in walked)
+        per_org = sum(span.kept(listed.kept) for span in walked) / orgs if orgs else 1.0
         edges, more, end = await _tree_page(
-            info, listed.window, walked, filters, size, position, after
+            info, listed.window, walked, filters, size, position, after, per_org
         )
     else:
         _within_scan(sum(s.kept(listed.kept) for s in walked), max_scan, f"sort by {order[0]}")
@@ -274,11 +278,18 @@ async def _tree_page(
     size: int,
     position: tuple[Any, str | None] | None,
     after: str | None,
+    per_org: float,
 ) -> tuple[list[tuple[str, Record]], bool, str | None]:
-    """Windows of organisations after the cursor's ``(seq, key)``, until a page is full."""
+    """Windows of organisations after the cursor's ``(seq, key)``, until a page is full.
+
+    The first window is sized by how many rows the anchors hold per organisation
+    (their kept counts), so a page reads about as many rows as it returns; each
+    window that falls short is followed by one four times as wide.
+    """
     seq, key = position or (0, None)
     found: list[tuple[str, Record]] = []
-    width, budget = max(_WINDOW, size + 1), _BUDGET
+    wanted = _MARGIN * (size + 1) / max(per_org, 1 / _BUDGET)
+    width, budget = max(_FIRST_WINDOW, math.ceil(wanted)), _BUDGET
     while budget > 0:
         lo = seq if key is not None else seq + 1
         span = next((s for s in walked if s.last >= lo), None)

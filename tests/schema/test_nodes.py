@@ -123,14 +123,16 @@ async def test_bad_ids_get_a_code_not_a_crash(seeded: Store) -> None:
 
 
 async def test_unexpected_failures_are_masked_with_a_correlation_id(tmp_path: Path) -> None:
+    """A statement the engine rejects (here: the graph's key holds a string) is masked."""
     with EmbeddedEngine(tmp_path) as endpoint:
-        store = connect(parse_graph_url("embedded"), graph="gone", embedded=endpoint)
-    result, _ = await ask_result(store, '{ organization(code: "ORG0000001") { name } }')
-    await store.close()
+        endpoint.client().set("not_a_graph", "a plain Redis string")
+        store = connect(parse_graph_url("embedded"), graph="not_a_graph", embedded=endpoint)
+        result, _ = await ask_result(store, '{ organization(code: "ORG0000001") { name } }')
+        await store.close()
     (error,) = result.errors
     assert error.extensions["code"] == "INTERNAL_SERVER_ERROR"
     assert error.extensions["correlationId"] in error.message
-    assert "FalkorDB" not in error.message
+    assert "WRONGTYPE" not in error.message and "organization.by_ids" not in error.message
     assert "sock" not in error.message
 
 

@@ -23,10 +23,8 @@ test run never leaves an orphan. Redis saves its data on SIGTERM.
 A stop always ends the engine, even when its final save fails (the data
 directory deleted, the disk full). On SIGTERM the engine tries to save and exits
 either way (``shutdown-on-sigterm save force``; without ``force`` Redis refuses
-to exit and lives on, an orphan nobody stops). The owner stops it with
-``SHUTDOWN SAVE``, which answers an error when the save fails: then it logs what
-was not saved (on the ``graphdb.engine`` logger) and ends it with ``SHUTDOWN
-NOSAVE FORCE``. Every wait is bounded; SIGKILL is the last resort, and logged.
+to exit and lives on, an orphan nobody stops). How the owner stops it, and logs
+what was not saved, is in :mod:`graphdb.falkordb_backend.shutdown`.
 """
 
 from __future__ import annotations
@@ -36,7 +34,6 @@ import ctypes
 import fcntl
 import importlib.util
 import json
-import logging
 import os
 import signal
 import socket
@@ -45,8 +42,6 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
-from itertools import islice
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -56,16 +51,13 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from graphdb.errors import DataDirError, EngineStartError
-
-log = logging.getLogger("graphdb.engine")
+from graphdb.falkordb_backend.engine_log import EngineLog
+from graphdb.falkordb_backend.shutdown import Shutdown
 
 _SOCKET_PATH_MAX = 100  # sun_path is 108 bytes on Linux; leave room
 _START_TIMEOUT_S = 30.0
 _STOP_TIMEOUT_S = 30.0
 _ANSWER_TIMEOUT_S = 5.0
-_EXIT_GRACE_S = 0.2
-_READY_TO_EXIT = "ready to exit"
-_KEYS_NAMED = 10
 _PR_SET_PDEATHSIG = 1
 
 
@@ -132,6 +124,7 @@ class EmbeddedEngine:
         self.engine_dir = self.data_dir / "falkordb"
         self.state_file = self.engine_dir / "engine.json"
         self.log_file = self.engine_dir / "engine.log"
+        self._log = EngineLog(self.log_file)
         self.endpoint: Endpoint | None = None
         self.owned = False
         self._process: subprocess.Popen[bytes] | None = None
@@ -174,133 +167,14 @@ class EmbeddedEngine:
         control, self._control = self._control, None
         if endpoint is None or not self.owned or process is None or control is None:
             return
-        logged = self._log_size()
-        exited = process.poll()
+        shutdown = Shutdown(
+            process, control, self.data_dir, self.engine_dir, self._log, self.stop_timeout
+        )
         try:
-            if exited is None:
-                self._shut_down(control, process, logged)
+            shutdown.run()
         finally:
-            control.close()
-            self._wait_for_exit(process, logged)
             with contextlib.suppress(OSError):
                 self.state_file.unlink()
-        if exited is not None or process.returncode not in (0, -signal.SIGKILL):
-            log.warning(
-                "the embedded engine of %s exited with code %s %s: the writes since its last "
-                "snapshot may be lost; see %s",
-                self.data_dir,
-                process.returncode,
-                "before the hub stopped it" if exited is not None else "as it stopped",
-                self.log_file,
-            )
-
-    def _shut_down(
-        self, control: redis.Redis, process: subprocess.Popen[bytes], logged: int
-    ) -> None:
-        """``SHUTDOWN SAVE``; if that fails, log what is lost, then ``SHUTDOWN NOSAVE FORCE``."""
-        try:
-            unsaved = _unsaved(control)
-            connection = control.connection_pool.get_connection()
-            refusal = self._send_shutdown(connection, process, logged, "SAVE")
-            if refusal is None:
-                return
-            log.warning(
-                "the embedded engine of %s could not write its final snapshot (%s) and was "
-                "stopped without it: %s",
-                self.data_dir,
-                self._save_failure(logged, refusal),
-                unsaved,
-            )
-            if self._send_shutdown(connection, process, logged, "NOSAVE", "FORCE") is not None:
-                process.terminate()
-        except (redis.RedisError, OSError) as error:
-            # SIGTERM instead, on which it saves if it can and exits either way.
-            log.warning(
-                "the embedded engine of %s did not answer SHUTDOWN (%s); sent it SIGTERM",
-                self.data_dir,
-                error,
-            )
-            process.terminate()
-
-    def _send_shutdown(
-        self,
-        connection: redis.Connection,
-        process: subprocess.Popen[bytes],
-        logged: int,
-        *flags: str,
-    ) -> str | None:
-        """Send ``SHUTDOWN``; ``None`` once the engine goes, else the error it answered.
-
-        A large graph takes a while to save: the wait is extended for as long as the
-        snapshot being written keeps growing.
-        """
-        connection.send_command("SHUTDOWN", *flags)  # type: ignore[no-untyped-call]  # redis-py
-        snapshot = self.engine_dir / f"temp-{process.pid}.rdb"
-        written = _size(snapshot)
-        deadline = time.monotonic() + self.stop_timeout
-        while True:
-            try:
-                if connection.can_read(timeout=0.1):
-                    connection.read_response()
-                    return None  # SHUTDOWN answers only errors; an engine that goes says nothing
-            except redis.ResponseError as error:
-                return str(error)
-            except redis.ConnectionError:
-                return None  # the engine closed the connection as it exited
-            if process.poll() is not None or _READY_TO_EXIT in self._log_since(logged):
-                return None
-            if _size(snapshot) != written:
-                written = _size(snapshot)
-                deadline = time.monotonic() + self.stop_timeout
-            if time.monotonic() > deadline:
-                raise redis.TimeoutError(f"no answer to SHUTDOWN in {self.stop_timeout:.0f} s")
-
-    def _wait_for_exit(self, process: subprocess.Popen[bytes], logged: int) -> None:
-        deadline = time.monotonic() + self.stop_timeout
-        saved_at: float | None = None
-        while process.poll() is None and time.monotonic() < deadline:
-            # After "ready to exit" the data is on disk; the module's threads can take
-            # seconds more to wind down, and there is nothing left to wait for.
-            if saved_at is None and _READY_TO_EXIT in self._log_since(logged):
-                saved_at = time.monotonic()
-            if saved_at is not None and time.monotonic() - saved_at > _EXIT_GRACE_S:
-                break
-            time.sleep(0.02)
-        if process.poll() is None:
-            if saved_at is None:
-                log.warning(
-                    "the embedded engine of %s (pid %d) did not exit within %.0f s of being "
-                    "stopped; killed it (SIGKILL): the writes since its last snapshot are lost",
-                    self.data_dir,
-                    process.pid,
-                    self.stop_timeout,
-                )
-            process.kill()
-        process.wait()
-
-    def _save_failure(self, logged: int, refusal: str) -> str:
-        """Why the final save failed, as the engine logged it."""
-        if not self.engine_dir.is_dir():
-            return f"its directory {self.engine_dir} is gone"
-        for line in self._log_since(logged).splitlines():
-            _, warned, text = line.partition(" # ")
-            if warned and not text.startswith(("Error trying to save", "Errors trying to")):
-                return text.strip()
-        return f"{refusal.rstrip('.')}; see {self.log_file}"
-
-    def _log_size(self) -> int:
-        try:
-            return self.log_file.stat().st_size
-        except OSError:
-            return 0
-
-    def _log_since(self, offset: int) -> str:
-        try:
-            with open(self.log_file, "rb") as handle:
-                handle.seek(offset)
-                return handle.read().decode(errors="replace")
-        except OSError:
-            return ""
 
     def _prepare_dir(self) -> None:
         try:
@@ -380,11 +254,11 @@ class EmbeddedEngine:
             ) from None
         endpoint = Endpoint(process.pid, unix_socket, "127.0.0.1", port)
         deadline = time.monotonic() + _START_TIMEOUT_S
-        logged = self._log_size()
+        logged = self._log.size()
         while time.monotonic() < deadline:
             if process.poll() is not None:
                 raise EngineStartError(
-                    f"the embedded engine exited at start: {self._last_log_line()}; "
+                    f"the embedded engine exited at start: {self._log.last_line()}; "
                     f"see {self.log_file}"
                 )
             control = endpoint.client(min(_ANSWER_TIMEOUT_S, self.stop_timeout), retry=False)
@@ -394,8 +268,8 @@ class EmbeddedEngine:
                 control.close()
                 # Loading a province's data takes minutes and may hold up even PING while
                 # the indexes are rebuilt; as long as the engine logs progress, wait on.
-                if self._log_size() != logged:
-                    logged = self._log_size()
+                if self._log.size() != logged:
+                    logged = self._log.size()
                     deadline = time.monotonic() + _START_TIMEOUT_S
             else:
                 # Its connection stays open for stop(), which must reach the engine even
@@ -409,13 +283,6 @@ class EmbeddedEngine:
             f"see {self.log_file}"
         )
 
-    def _last_log_line(self) -> str:
-        try:
-            lines = self.log_file.read_text(errors="replace").strip().splitlines()
-        except OSError:
-            return "no log written"
-        return lines[-1].split(" * ")[-1].split(" # ")[-1] if lines else "no log written"
-
 
 _libc = ctypes.CDLL(None, use_errno=True) if sys.platform.startswith("linux") else None
 
@@ -423,30 +290,6 @@ _libc = ctypes.CDLL(None, use_errno=True) if sys.platform.startswith("linux") el
 def _die_with_parent() -> None:
     if _libc is not None:
         _libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
-
-
-def _unsaved(client: redis.Redis) -> str:
-    """What a failed final save loses: the changes since the last snapshot, and the keys held."""
-    persistence = client.info("persistence")
-    changes = int(persistence["rdb_changes_since_last_save"])
-    since = datetime.fromtimestamp(int(persistence["rdb_last_save_time"]), UTC)
-    held = int(client.dbsize())
-    names = sorted(
-        key.decode(errors="replace") if isinstance(key, bytes) else str(key)
-        for key in islice(client.scan_iter(count=100), _KEYS_NAMED)
-    )
-    more = ", ..." if held > len(names) else ""
-    return (
-        f"{changes} writes since its last snapshot at {since:%Y-%m-%d %H:%M:%S} UTC are lost; "
-        f"it held {held} {'key' if held == 1 else 'keys'} ({', '.join(names)}{more})"
-    )
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return -1
 
 
 def _free_port() -> int:

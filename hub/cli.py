@@ -14,7 +14,6 @@ supervisor stops the workers, then the engine (saving its data).
 from __future__ import annotations
 
 import asyncio
-import ctypes
 import errno
 import functools
 import gc
@@ -48,6 +47,7 @@ from connectors import IdentityHasher
 from connectors.synthetic import SCALES, Scale, SeedProgress, Stream, SyntheticProvince, seed
 from graphdb import Endpoint, GraphError, Store, migrate
 from graphdb.domain import organization
+from graphdb.falkordb_backend import die_with_parent
 from hub.app import create_app
 from hub.runtime import Runtime
 from hub.settings import DEMO_PII_KEY, Settings
@@ -291,17 +291,13 @@ def _worker_app(endpoint: Endpoint | None, supervisor: int) -> Starlette:
     return application
 
 
-_PR_SET_PDEATHSIG = 1
-
-
 def _exit_with(supervisor: int) -> None:
     """Have the kernel send this worker SIGTERM when its supervisor dies, even by SIGKILL.
 
     Without it a worker orphaned by a killed supervisor would go on listening,
     with no engine behind it.
     """
-    if sys.platform.startswith("linux"):
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    die_with_parent()
     if os.getppid() != supervisor:  # it died before the line above
         os.kill(os.getpid(), signal.SIGTERM)
 

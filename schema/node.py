@@ -13,6 +13,7 @@ from typing import Any, ClassVar, Self
 
 import strawberry
 from strawberry import relay
+from strawberry.extensions import FieldExtension
 from strawberry.types import Info
 
 from graphdb import Label, Record, Statement
@@ -111,6 +112,20 @@ def decode(global_id: str) -> tuple[type[GraphNode], str]:
     if kind is None:
         raise BadGlobalId(f"{global_id!r} names no type of this graph")
     return kind, decoded.node_id
+
+
+class RecordIds(FieldExtension):
+    """Refuses, on ``node`` and ``nodes``, an id that names no node type of the graph.
+
+    Relay resolves any subclass of ``Node`` named in an id, the interfaces ``Node``
+    and ``SourceRecord`` too, which hold no records: such an id is the caller's
+    mistake, refused before anything loads.
+    """
+
+    def map_arguments(self, kwargs: dict[str, Any]) -> dict[str, Any]:
+        for global_id in kwargs["ids"] if "ids" in kwargs else [kwargs["id"]]:
+            decode(str(global_id))
+        return kwargs
 
 
 _COLUMNS: dict[type, tuple[str, ...]] = {}

@@ -8,6 +8,7 @@ from strawberry import relay
 from schema.activity import activities, activity
 from schema.enterprise import enterprise, enterprises
 from schema.member import member, members
+from schema.node import RecordIds
 from schema.organization import organization, organization_tree, organizations
 from schema.search import search
 from schema.trace import trace, trace_organization
@@ -18,8 +19,12 @@ _PAGE = "at most 100 a page"
 
 @strawberry.type
 class Query:
-    node: relay.Node | None = relay.node(description="Any object by its global id.")
-    nodes: list[relay.Node | None] = relay.node(description="Objects by global id, in order.")
+    node: relay.Node | None = relay.node(
+        description="Any object by its global id.", extensions=[RecordIds()]
+    )
+    nodes: list[relay.Node | None] = relay.node(
+        description="Objects by global id, in order.", extensions=[RecordIds()]
+    )
 
     members = strawberry.field(
         resolver=members, description=f"Members, filtered and ordered; {_PAGE}."

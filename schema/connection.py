@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import base64
 import binascii
-import math
 import datetime as dt
+import math
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum

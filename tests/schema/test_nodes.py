@@ -132,7 +132,8 @@ async def test_unexpected_failures_are_masked_with_a_correlation_id(tmp_path: Pa
     (error,) = result.errors
     assert error.extensions["code"] == "INTERNAL_SERVER_ERROR"
     assert error.extensions["correlationId"] in error.message
-    assert "WRONGTYPE" not in error.message and "organization.by_ids" not in error.message
+    assert "WRONGTYPE" not in error.message
+    assert "organization.by_ids" not in error.message
     assert "sock" not in error.message
 
 

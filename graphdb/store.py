@@ -157,6 +157,9 @@ class Store(Runner):
     backend: ClassVar[str]
     search_statements: ClassVar[Mapping[str, Statement]]
 
+    # How many batches of one write_batches call may be under way at once; see each backend.
+    batches_in_flight = DEFAULT_IN_FLIGHT
+
     def __init__(self, address: str) -> None:
         self.address = address
         self.round_trips = RoundTrips()
@@ -169,13 +172,13 @@ class Store(Runner):
         batch_size: int = DEFAULT_BATCH_SIZE,
         provenance: Provenance | None = None,
         on_batch: Callable[[int], None] | None = None,
-        in_flight: int = DEFAULT_IN_FLIGHT,
     ) -> int:
         """Write ``rows`` through ``statement`` (which unwinds ``$rows``) in batches.
 
-        Each batch is one atomic statement. Up to ``in_flight`` batches are under
-        way at once, so the next ones are built and encoded while the engine
-        writes; batches of one call must therefore not depend on each other.
+        Each batch is one atomic statement. Up to ``batches_in_flight`` batches are
+        under way at once (the backend's choice), so the next ones are built and
+        encoded while the engine writes; batches of one call must therefore not
+        depend on each other.
         ``on_batch`` hears the size of each batch written. Returns the rows
         written; if a batch fails, the batches still under way finish and the
         first error is raised.
@@ -204,7 +207,7 @@ class Store(Runner):
                 (asyncio.create_task(self._run(statement, params, write=True)), len(batch))
             )
             await asyncio.sleep(0)  # let the request go out before building the next batch
-            if len(window) >= in_flight:
+            if len(window) >= self.batches_in_flight:
                 await settle_oldest()
         while window:
             await settle_oldest()

@@ -78,11 +78,19 @@ LISTING = listing(
     )
 )
 
+# A person already in the graph (a volunteer who joins the league) gains the
+# Member label first, so the MERGE finds them: one node, never a second one
+# (FalkorDB would create it; Neo4j would fail the batch on Person's unique key).
 # Written with the branch's kept counts, in one statement.
 UPSERT = cypher.write(
     "member.upsert",
     """
     UNWIND $rows AS r
+    OPTIONAL MATCH (known:Person {id: r.id})
+    WITH r, known
+    FOREACH (_ IN CASE WHEN known IS NOT NULL AND NOT known:Member THEN [1] ELSE [] END |
+      SET known:Member)
+    WITH r
     MATCH (b:Organization {id: r.branch_id})
     MERGE (m:Person:Member {id: r.id})
     SET m += r.props, m.birth_date = date(r.birth_date), m.joined_on = date(r.joined_on),

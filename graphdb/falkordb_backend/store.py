@@ -40,6 +40,9 @@ POOL_TIMEOUT_S = 5.0
 class FalkorStore(Store):
     backend = "falkordb"
     search_statements = ddl.SEARCH
+    # Several batches under way: FalkorDB runs one write at a time per graph, so
+    # they cannot deadlock, and the next batch is encoded while one is written.
+    batches_in_flight = 3
 
     def __init__(
         self,

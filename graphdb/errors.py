@@ -45,6 +45,12 @@ class UnboundedRead(GraphError):
     code = "UNBOUNDED_READ"
 
 
+class BadParameter(GraphError):
+    """A read's parameter the engine cannot take (a control character): the caller's fault."""
+
+    code = "BAD_USER_INPUT"
+
+
 class QueryFailed(GraphError):
     """A statement was rejected by the engine.
 

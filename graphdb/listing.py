@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from graphdb import statement as cypher
 from graphdb.scope import Scope, within
@@ -36,12 +36,17 @@ from graphdb.store import Store
 class SortKey:
     """A sort order other than the tree order: a never-null expression and its cursor value.
 
-    ``after`` is how the cursor's value (a JSON scalar) becomes comparable to
-    ``expression`` in Cypher: ``$after_value`` itself, or ``date($after_value)``.
+    ``kind`` is what the cursor's value must be: ``text``, ``number``, or ``date``
+    (ISO text, compared as ``date($after_value)``).
     """
 
     expression: str
-    after: str = "$after_value"
+    kind: Literal["text", "number", "date"] = "text"
+
+    @property
+    def after(self) -> str:
+        """The cursor's value, comparable to ``expression`` in Cypher."""
+        return "date($after_value)" if self.kind == "date" else "$after_value"
 
 
 @dataclass(frozen=True)
@@ -75,7 +80,8 @@ class Listing:
     window: Statement
     sorted: dict[tuple[str, str], Statement]
     count: Statement
-    own_counts: Statement  # for :func:`renumber`
+    own_counts: Statement  # for :func:`renumber`: each organisation's own, taken again
+    sum_counts: Statement  # then every organisation's count, summed from the own ones
 
 
 def listing(hanging: Hanging) -> Listing:
@@ -125,15 +131,28 @@ def listing(hanging: Hanging) -> Listing:
         """,
         bound=SUBTREE,
     )
-    own_counts = cypher.read(
+    own_counts = cypher.write(
         f"{h.domain}.own_counts",
         f"""
-        MATCH ({i}:{h.label})-[:{h.relationship}]->({b}:Organization)
-        RETURN {b}.id AS id, count({i}) AS own
+        MATCH ({b}:Organization)
+        OPTIONAL MATCH ({b})<-[:{h.relationship}]-({i}:{h.label})
+        WITH {b}, count({i}) AS own
+        SET {b}.{h.own} = own
+        RETURN sum(own) AS counted
         """,
-        bound=WHOLE_TREE,
     )
-    return Listing(hanging, window, sorted_, count, own_counts)
+    sum_counts = cypher.write(
+        f"{h.domain}.sum_counts",
+        f"""
+        MATCH (d:Organization)
+        UNWIND d.lineage AS link
+        WITH link, sum(coalesce(d.{h.own}, 0)) AS below
+        MATCH (o:Organization {{id: link}})
+        SET o.{h.count} = below
+        RETURN count(o) AS summed
+        """,
+    )
+    return Listing(hanging, window, sorted_, count, own_counts, sum_counts)
 
 
 def recount(hanging: Hanging, organization: str) -> str:
@@ -227,7 +246,7 @@ async def renumber(
 
     Run after organisations are added or moved (``hub seed`` does), and by
     :func:`needs_renumber`'s callers for a graph written before the numbers
-    existed. Reads the tree once and each listed label's edges once.
+    existed. Reads the tree once; each listed label's counts are two statements.
     """
     tree = sorted(await store.read(_TREE, scope=_ALL), key=lambda row: list(row["lineage"]))
     # From 1: FalkorDB 4.16's range index on Organization missed a node whose seq was 0.
@@ -244,23 +263,16 @@ async def renumber(
         }
         for row in tree
     }
-    lineage = {row["id"]: row["lineage"] for row in tree}
-    counted: dict[str, int] = {}
-    for listed in listings:
-        hanging = listed.hanging
-        own = {
-            row["id"]: int(row["own"]) for row in await store.read(listed.own_counts, scope=_ALL)
-        }
-        below: dict[str, int] = {}
-        for org, n in own.items():
-            for link in lineage.get(org, ()):
-                below[link] = below.get(link, 0) + n
-        for org, values in props.items():
-            values[hanging.own] = own.get(org, 0)
-            values[hanging.count] = below.get(org, 0)
-        counted[hanging.label] = sum(own.values())
     rows: Sequence[dict[str, Any]] = [{"id": org, "props": p} for org, p in props.items()]
     await store.write_batches(_NUMBER, rows, batch_size=batch_size)
+    # The counts by the engine, each in one statement: the own ones first, then their
+    # sums. Upserts meanwhile keep their own count absolute and add their change to
+    # the sums, so a write before, between or after the two statements stays counted.
+    counted: dict[str, int] = {}
+    for listed in listings:
+        own = await store.write(listed.own_counts)
+        await store.write(listed.sum_counts)
+        counted[listed.hanging.label] = int(own[0]["counted"] or 0) if own else 0
     return Numbered(len(tree), counted)
 
 

@@ -9,6 +9,7 @@ servers) and :class:`graphdb.neo4j_backend.Neo4jStore` (production).
 from __future__ import annotations
 
 import asyncio
+import re
 from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
 
 from graphdb.domain.search import prefix_query
-from graphdb.errors import UnboundedRead
+from graphdb.errors import BadParameter, UnboundedRead
 from graphdb.indexes import Index
 from graphdb.scope import Scope
 from graphdb.statement import PUBLIC, WHOLE_TREE, Provenance, Statement
@@ -113,7 +114,29 @@ def bind(
     missing = statement.parameters - bound.keys()
     if missing:
         raise ValueError(f"statement {statement.name!r} needs parameters {sorted(missing)}")
+    if statement.mode == "read":
+        for name, value in bound.items():
+            if _holds_control(value):
+                raise BadParameter(
+                    f"parameter ${name} of {statement.name!r} holds a control character; "
+                    "pass text without them (tab, newline and carriage return aside)"
+                )
     return bound
+
+
+# C0 control characters but tab, newline and carriage return. FalkorDB ends a query's
+# text at a NUL, so a value holding one would fail in the engine, not at its source.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _holds_control(value: object) -> bool:
+    if isinstance(value, str):
+        return CONTROL_CHARACTERS.search(value) is not None
+    if isinstance(value, list | tuple):
+        return any(_holds_control(item) for item in value)
+    if isinstance(value, dict):
+        return any(_holds_control(k) or _holds_control(v) for k, v in value.items())
+    return False
 
 
 class Runner(ABC):

@@ -14,7 +14,6 @@ the argument or variable, and the place inside it, with what to send instead.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -35,9 +34,11 @@ from graphql import (
 from strawberry import Schema
 from strawberry.federation.schema_directives import Key
 
+from graphdb.store import CONTROL_CHARACTERS
+
 BAD_INPUT = "BAD_USER_INPUT"
 BAD_REPRESENTATION = "BAD_REPRESENTATION"
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_CONTROL = CONTROL_CHARACTERS  # the same characters the store refuses
 _ALLOWED = "tab, newline and carriage return are the only control characters allowed"
 _EXAMPLE = 'send objects such as {"__typename": "Member", "id": "<the id the API returned>"}'
 

@@ -31,7 +31,8 @@ from strawberry.types import Info
 from strawberry.types.nodes import SelectedField, Selection
 
 from graphdb import Record, Statement
-from graphdb.listing import ROOT_SPANS, SPANS, Listing
+from graphdb.listing import ROOT_SPANS, SPANS, Listing, SortKey
+from graphdb.store import CONTROL_CHARACTERS
 from schema.context import Context
 from schema.errors import HubGraphQLError
 
@@ -151,7 +152,8 @@ async def spans(info: Info[Context, None], anchors: Sequence[str] | None) -> lis
 _FIRST_WINDOW = 8  # organisations, at least, read by a page's first window
 _MARGIN = 3.0  # the first window holds three pages, by the kept counts: rarely short
 _GROWTH = 4
-_BUDGET = 4096  # organisations one page reads at most
+_BUDGET_ROWS = 50  # rows one page reads at most, per row asked, by the kept counts
+_MIN_BUDGET_ROWS = 2_000
 
 
 @dataclass(frozen=True)
@@ -160,12 +162,14 @@ class Listed:
 
     window: Statement
     sorted: Mapping[tuple[str, str], Statement]
+    sorts: Mapping[str, SortKey]
     count: Statement
     kept: str | None  # the kept count of the listed label; None: organisations
 
     @classmethod
     def of(cls, listing: Listing) -> Listed:
-        return cls(listing.window, listing.sorted, listing.count, listing.hanging.count)
+        hanging = listing.hanging
+        return cls(listing.window, listing.sorted, hanging.sorts, listing.count, hanging.count)
 
 
 async def page(
@@ -189,7 +193,7 @@ async def page(
     limit = info.context.limits.max_page
     if size < 0 or size > limit:
         raise PageTooLarge(f"first must be between 0 and {limit}; page through the rest with after")
-    position = _position(after, order)
+    position = _position(after, order, listed.sorts)
     walked = await spans(info, anchors)
     max_scan = info.context.limits.max_scan
 
@@ -233,21 +237,47 @@ async def page(
     )
 
 
-def _position(after: str | None, order: tuple[str, str]) -> tuple[Any, str | None] | None:
-    """The ``(seq or sort value, key)`` an ``after`` cursor of this order carries; None: start."""
+def _position(
+    after: str | None, order: tuple[str, str], sorts: Mapping[str, SortKey]
+) -> tuple[Any, str | None] | None:
+    """The ``(seq or sort value, key)`` an ``after`` cursor of this order carries; None: start.
+
+    Every part is checked for what the statements will compare it with, so a
+    forged cursor is refused here, never in the engine.
+    """
     kind = "t" if order[0] == "tree" else f"{order[0]}.{order[1]}"
     parts = _decode(after, kind, 3)
     if parts is None:
         return None
     value, key = parts[1], parts[2]
-    tree = order[0] == "tree"
-    if (
-        not isinstance(key, str | None)
-        or (tree and (not isinstance(value, int) or isinstance(value, bool)))
-        or (not tree and (key is None or isinstance(value, list | dict | None)))
-    ):
+    if order[0] == "tree":
+        fits = _is_int(value) and (key is None or _is_text(key))
+    else:
+        fits = _is_text(key) and _fits(value, sorts[order[0]].kind)
+    if not fits:
         raise BadCursor(f"{after!r} is not a cursor of this list; pass an endCursor it returned")
     return value, key
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_text(value: object) -> bool:
+    return isinstance(value, str) and CONTROL_CHARACTERS.search(value) is None
+
+
+def _fits(value: object, kind: str) -> bool:
+    if kind == "number":
+        return _is_int(value) or isinstance(value, float)
+    if not _is_text(value):
+        return False
+    if kind == "date":
+        try:
+            dt.date.fromisoformat(str(value))
+        except ValueError:
+            return False
+    return True
 
 
 def _asks_for_rows(selections: Sequence[Selection]) -> bool:
@@ -288,8 +318,10 @@ async def _tree_page(
     """
     seq, key = position or (0, None)
     found: list[tuple[str, Record]] = []
-    wanted = _MARGIN * (size + 1) / max(per_org, 1 / _BUDGET)
-    width, budget = max(_FIRST_WINDOW, math.ceil(wanted)), _BUDGET
+    per_org = max(per_org, 1e-6)
+    # The budget, in organisations: about as many as hold the rows it allows.
+    budget = math.ceil(max(_MIN_BUDGET_ROWS, _BUDGET_ROWS * (size + 1)) / per_org)
+    width = max(_FIRST_WINDOW, math.ceil(_MARGIN * (size + 1) / per_org))
     while budget > 0:
         lo = seq if key is not None else seq + 1
         span = next((s for s in walked if s.last >= lo), None)

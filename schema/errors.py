@@ -21,6 +21,7 @@ from strawberry.relay import GlobalIDValueError
 from strawberry.types.execution import ExecutionResult
 
 from graphdb import GraphUnavailable
+from graphdb.errors import BadParameter
 
 log = logging.getLogger("hub.graphql")
 
@@ -104,6 +105,8 @@ def coded(error: GraphQLError) -> GraphQLError:
         return _with_code(error, BadGlobalId.code, str(BadGlobalId(str(original))))
     if original is None:  # syntax and validation errors: about the document, safe to show
         return _with_code(error, document_code(error), error.message)
+    if isinstance(original, BadParameter):  # the last check before the engine
+        return _with_code(error, original.code, str(original))
     if isinstance(original, GraphUnavailable):  # GraphBusy too: it passes, say so
         log.warning("graph did not answer at %s: %s", error.path, original)
         code = original.code if original.code in RETRY_LATER else "GRAPH_UNAVAILABLE"

@@ -104,7 +104,9 @@ async def members(
         Listed.of(cypher.LISTING),
         anchors=None if anchor is None else [anchor],
         filters=filters,
-        refined=any(value is not None for name, value in filters.items() if name != "branch"),
+        # A branch's own members are counted: the code may name a committee, whose kept
+        # count holds its whole subtree.
+        refined=any(value is not None for value in filters.values()),
         order=(order.field.value, order.direction.value),
         first=first,
         after=after,

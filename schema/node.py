@@ -17,6 +17,7 @@ from strawberry.extensions import FieldExtension
 from strawberry.types import Info
 
 from graphdb import Label, Record, Statement
+from graphdb.store import CONTROL_CHARACTERS
 from schema.context import Context
 from schema.errors import BadGlobalId, HubGraphQLError
 
@@ -111,6 +112,8 @@ def decode(global_id: str) -> tuple[type[GraphNode], str]:
     kind = next((t for t in _TYPES.values() if t.__name__ == decoded.type_name), None)
     if kind is None:
         raise BadGlobalId(f"{global_id!r} names no type of this graph")
+    if CONTROL_CHARACTERS.search(decoded.node_id):
+        raise BadGlobalId(f"{global_id!r} holds a control character")
     return kind, decoded.node_id
 
 

@@ -134,7 +134,9 @@ async def organizations(
     )
 
 
-_LISTED = Listed(cypher.LIST_WINDOW, cypher.LIST_SORTED, cypher.COUNT_UNDER, kept=None)
+_LISTED = Listed(
+    cypher.LIST_WINDOW, cypher.LIST_SORTED, cypher.SORTS, cypher.COUNT_UNDER, kept=None
+)
 
 
 @strawberry.type(description="An organisation with the tree below it, to the depth asked.")

@@ -35,18 +35,12 @@ from graphql import (
     ASTValidationRule,
     DocumentNode,
     FieldNode,
-    FragmentDefinitionNode,
-    FragmentSpreadNode,
     GraphQLError,
     GraphQLSchema,
-    InlineFragmentNode,
-    IntValueNode,
     MaxIntrospectionDepthRule,
     NoSchemaIntrospectionCustomRule,
     OperationDefinitionNode,
-    SelectionSetNode,
     ValidationRule,
-    VariableNode,
     parse,
     validate,
 )
@@ -55,10 +49,8 @@ from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRul
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
 from schema.arguments import Written, refused_arguments, written
+from schema.cost import Walker, pages, refusal
 
-DEFAULT_PAGE = 10  # what a connection returns when ``first`` is not given
-MAX_FRAGMENT_NESTING = 100  # fragments spread inside fragments, before any field
-_INTROSPECTION = frozenset({"__schema", "__type"})
 # The rules strawberry's ``validate_document`` adds to graphql-core's.
 _STRAWBERRY_RULES = (MaybeNullValidationRule, OneOfInputValidationRule)
 
@@ -123,7 +115,9 @@ class Admission(SchemaExtension):
                 named = context._provided_operation_name
                 problems = (
                     _unnamed_choice(document, named)
-                    or _measured(context.query, document, variables, limits)
+                    or _measured(
+                        context.query, document, variables, limits, pages(context.schema._schema)
+                    )
                     or refused_arguments(
                         context.schema, _written(context.query, limits.max_tokens), variables
                     )
@@ -148,7 +142,7 @@ def _unnamed_choice(document: DocumentNode, named: str | None) -> list[GraphQLEr
     if named is not None or operations < 2:
         return []
     return [
-        _refusal(
+        refusal(
             "OPERATION_RESOLUTION_FAILURE",
             f"the document holds {operations} operations; name the one to run in operationName",
         )
@@ -159,13 +153,17 @@ _MEASURED: dict[tuple[str, Limits], list[GraphQLError]] = {}
 
 
 def _measured(
-    query: str, document: DocumentNode, variables: Mapping[str, Any], limits: Limits
+    query: str,
+    document: DocumentNode,
+    variables: Mapping[str, Any],
+    limits: Limits,
+    defaults: Mapping[str, int],
 ) -> list[GraphQLError]:
     """:func:`measure`, remembered for documents whose page sizes are written in them."""
     key = (query, limits)
     found = _MEASURED.get(key)
     if found is None:
-        walker = _Walker(document, variables, limits)
+        walker = Walker(document, variables, limits, defaults)
         found = walker.problems()
         if not walker.read_variables:
             if len(_MEASURED) >= 256:
@@ -194,169 +192,3 @@ def _validated(
 ) -> tuple[GraphQLError, ...]:
     document = _parsed(query, max_tokens)
     return tuple(validate(schema, document, rules, hide_suggestions=not suggestions))
-
-
-def measure(
-    document: DocumentNode, variables: Mapping[str, Any], limits: Limits
-) -> list[GraphQLError]:
-    """The first limit a document breaks, as a coded error; empty when it keeps them all."""
-    return _Walker(document, variables, limits).problems()
-
-
-@dataclass(frozen=True)
-class _Size:
-    """What a selection set asks, measured from its own depth with a multiplier of 1.
-
-    Cost is linear in the multiplier, so a fragment measured once is counted
-    wherever it is spread by scaling its cost.
-    """
-
-    depth: int = 0  # the deepest field, 1 for a set of leaves; introspection not counted
-    aliases: int = 0
-    cost: int = 0
-
-    def __add__(self, other: _Size) -> _Size:  # siblings
-        return _Size(
-            max(self.depth, other.depth), self.aliases + other.aliases, self.cost + other.cost
-        )
-
-
-class _Exceeded(Exception):
-    def __init__(self, error: GraphQLError) -> None:
-        self.error = error
-
-
-class _Walker:
-    def __init__(
-        self, document: DocumentNode, variables: Mapping[str, Any], limits: Limits
-    ) -> None:
-        self.document = document
-        self.fragments = {
-            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
-        }
-        self.variables = variables
-        self.limits = limits
-        self.read_variables = False  # whether a page size came from the variables
-        self._sizes: dict[tuple[str, bool], _Size] = {}
-        self._entered: set[str] = set()  # fragments being measured: cycles are validation's
-
-    def problems(self) -> list[GraphQLError]:
-        total = _Size()
-        try:
-            for definition in self.document.definitions:
-                if isinstance(definition, OperationDefinitionNode):
-                    total += self._set(definition.selection_set, 1, False, 0)
-                    self._check(total)
-        except _Exceeded as exceeded:
-            return [exceeded.error]
-        return []
-
-    def _set(
-        self, selections: SelectionSetNode, depth: int, introspecting: bool, nesting: int
-    ) -> _Size:
-        """The size of ``selections``, whose fields are at ``depth`` of the document."""
-        size = _Size()
-        for selection in selections.selections:
-            if isinstance(selection, FieldNode):
-                size += self._field(selection, depth, introspecting, nesting)
-            elif isinstance(selection, InlineFragmentNode):
-                size += self._set(selection.selection_set, depth, introspecting, nesting)
-            elif isinstance(selection, FragmentSpreadNode):
-                size += self._spread(selection.name.value, depth, introspecting, nesting + 1)
-            self._check(size)
-        return size
-
-    def _field(self, field: FieldNode, depth: int, introspecting: bool, nesting: int) -> _Size:
-        inside = introspecting or field.name.value in _INTROSPECTION
-        if not inside and depth > self.limits.max_depth:
-            self._check(_Size(depth=depth))
-        page = self._page(field)
-        below = _Size()
-        if field.selection_set is not None:
-            below = self._set(field.selection_set, depth + 1, inside, nesting)
-        aliases = (field.alias is not None) + below.aliases
-        if inside:
-            return _Size(aliases=aliases)
-        return _Size(1 + below.depth, aliases, 1 + page * below.cost)
-
-    def _spread(self, name: str, depth: int, introspecting: bool, nesting: int) -> _Size:
-        if nesting > MAX_FRAGMENT_NESTING:
-            raise _Exceeded(
-                _refusal(
-                    "DEPTH_LIMIT_EXCEEDED",
-                    f"fragments spread inside each other {nesting} deep, over the limit "
-                    f"of {MAX_FRAGMENT_NESTING}; write some of them out",
-                )
-            )
-        key = (name, introspecting)
-        size = self._sizes.get(key)
-        if size is None:
-            fragment = self.fragments.get(name)
-            if fragment is None or name in self._entered:
-                return _Size()
-            self._entered.add(name)
-            try:
-                size = self._set(fragment.selection_set, depth, introspecting, nesting)
-            finally:
-                self._entered.discard(name)
-            self._sizes[key] = size
-        if size.depth and depth + size.depth - 1 > self.limits.max_depth:
-            self._check(_Size(depth=depth + size.depth - 1))
-        return size
-
-    def _check(self, size: _Size) -> None:
-        """Refuse at once when ``size``, a part of the document, is over a limit already."""
-        limits = self.limits
-        if size.depth > limits.max_depth:
-            raise _Exceeded(
-                _refusal(
-                    "DEPTH_LIMIT_EXCEEDED",
-                    f"query depth {size.depth} is over the limit of "
-                    f"{limits.max_depth}; ask for less nesting",
-                )
-            )
-        if size.aliases > limits.max_aliases:
-            raise _Exceeded(
-                _refusal(
-                    "ALIAS_LIMIT_EXCEEDED",
-                    f"{size.aliases} aliases are over the limit of "
-                    f"{limits.max_aliases}; split the request",
-                )
-            )
-        if size.cost > limits.max_cost:
-            raise _Exceeded(
-                _refusal(
-                    "COST_LIMIT_EXCEEDED",
-                    f"query cost {size.cost:,} is over the limit of "
-                    f"{limits.max_cost:,}; ask for smaller pages or fewer "
-                    "nested connections",
-                )
-            )
-
-    def _page(self, field: FieldNode) -> int:
-        for argument in field.arguments or ():
-            if argument.name.value != "first":
-                continue
-            value = argument.value
-            given: object = None
-            if isinstance(value, IntValueNode):
-                given = int(value.value)
-            elif isinstance(value, VariableNode):
-                self.read_variables = True
-                given = self.variables.get(value.name.value)
-            if isinstance(given, int):
-                if given > self.limits.max_page:
-                    raise _Exceeded(
-                        _refusal(
-                            "PAGE_TOO_LARGE",
-                            f"first: {given} is over the page limit of "
-                            f"{self.limits.max_page}; page through with after",
-                        )
-                    )
-                return max(1, given)
-            return DEFAULT_PAGE
-        return 1
-
-
-def _refusal(code: str, message: str) -> GraphQLError:
-    return GraphQLError(message, extensions={"code": code})

@@ -68,7 +68,7 @@ LISTING = listing(
         sorts={
             "key": SortKey("a.id"),
             "title": SortKey("coalesce(a.title, '')"),
-            "starts_on": SortKey("coalesce(a.starts_on, date('0001-01-01'))", "date($after_value)"),
+            "starts_on": SortKey("coalesce(a.starts_on, date('0001-01-01'))", "date"),
         },
     )
 )

@@ -70,10 +70,8 @@ LISTING = listing(
         sorts={
             "key": SortKey("e.uscc"),
             "name": SortKey("coalesce(e.name, '')"),
-            "registered_on": SortKey(
-                "coalesce(e.registered_on, date('0001-01-01'))", "date($after_value)"
-            ),
-            "employees": SortKey("coalesce(e.employees, -1)"),
+            "registered_on": SortKey("coalesce(e.registered_on, date('0001-01-01'))", "date"),
+            "employees": SortKey("coalesce(e.employees, -1)", "number"),
         },
     )
 )

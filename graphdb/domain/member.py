@@ -73,7 +73,7 @@ LISTING = listing(
         sorts={
             "key": SortKey("m.id"),
             "name": SortKey("coalesce(m.name, '')"),
-            "joined_on": SortKey("coalesce(m.joined_on, date('0001-01-01'))", "date($after_value)"),
+            "joined_on": SortKey("coalesce(m.joined_on, date('0001-01-01'))", "date"),
         },
     )
 )

@@ -104,7 +104,7 @@ LIST_WINDOW = cypher.read(
 SORTS = {
     "key": SortKey("o.id"),
     "name": SortKey("coalesce(o.name, '')"),
-    "level": SortKey("o.level"),
+    "level": SortKey("o.level", "number"),
 }
 _SPANS = f"""
     UNWIND $spans AS span

@@ -193,6 +193,9 @@ def _waiting_pool(
 
     Given a pool, the FalkorDB client passes none of its own settings on: the
     pool carries them (decoded replies, which the client's parser expects).
+    The wait bounds waiting for a connection and connecting, never reading: a
+    statement may run longer than that (a seed batch while the engine forks to
+    save, a renumbering), so the sockets' read timeout is said to be none.
     """
     where: dict[str, Any] = (
         {"path": unix_socket, "connection_class": redis.asyncio.UnixDomainSocketConnection}
@@ -202,6 +205,8 @@ def _waiting_pool(
     return redis.asyncio.BlockingConnectionPool(
         max_connections=size,
         timeout=timeout,
+        socket_timeout=None,
+        socket_connect_timeout=timeout,
         username=username,
         password=password,
         decode_responses=True,

@@ -36,7 +36,6 @@ WHOLE_GRAPH = {
     "organization.count_by_level",
     "listing.tree",  # numbering the tree (graphdb.listing.renumber) reads all of it
     "listing.unnumbered",
-    *(f"{listed.hanging.domain}.own_counts" for listed in LISTINGS),
     "post.count_filled",
     *(f"{label.domain}.count" for label in LABELS),
 }

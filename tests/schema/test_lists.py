@@ -5,6 +5,8 @@ Every expectation is computed from the generator's rows, never from the graph.
 
 from __future__ import annotations
 
+import base64
+import json
 import random
 from collections import Counter
 from collections.abc import Callable
@@ -214,3 +216,44 @@ async def test_writes_keep_the_counts_and_a_migration_numbers_an_old_graph(
         store, "query ($r: String) { members(where: {under: $r}) { totalCount } }", r=root
     )
     assert data["members"]["totalCount"] == 7
+
+
+def forged(*parts: object) -> str:
+    return base64.urlsafe_b64encode(json.dumps(list(parts)).encode()).decode()
+
+
+@pytest.mark.parametrize(
+    ("order", "cursor"),
+    [
+        ("JOINED_ON", forged("joined_on.ASC", "notadate", "P00000001")),
+        ("JOINED_ON", forged("joined_on.ASC", True, "P00000001")),
+        ("JOINED_ON", forged("joined_on.ASC", "99999-01-01", "P00000001")),
+        ("NAME", forged("name.ASC", 5, "P00000001")),
+        ("NAME", forged("name.ASC", "王", "P0\u00001")),
+        ("TREE", forged("t", 3, "\u0000")),
+        ("TREE", forged("t", True, None)),
+    ],
+)
+async def test_forged_cursors_are_refused_before_the_engine(
+    seeded: Store, order: str, cursor: str
+) -> None:
+    query = """query ($order: MemberOrderField!, $after: String) {
+      members(orderBy: {field: $order}, after: $after) { edges { node { key } } } }"""
+    result, calls = await ask_result(seeded, query, order=order, after=cursor)
+    assert result.errors[0].extensions["code"] == "BAD_CURSOR"
+    assert calls == 0
+
+
+async def test_a_branch_code_naming_a_committee_counts_what_it_lists(
+    seeded: Store, province: SyntheticProvince
+) -> None:
+    """``branch`` keeps members enrolled in that very organisation: a committee has none."""
+    query = """query ($code: String!) {
+      members(where: {branch: $code}, first: 100) { totalCount edges { node { key } } } }"""
+    city = next(o.id for o in province.tree.orgs if o.level == 2)
+    branch = next(province.members())["branch_id"]
+    for code in (city, branch):
+        data, _ = await ask(seeded, query, code=code)
+        enrolled = [r["id"] for r in province.members() if r["branch_id"] == code]
+        assert data["members"]["totalCount"] == len(enrolled)
+        assert sorted(e["node"]["key"] for e in data["members"]["edges"]) == sorted(enrolled)

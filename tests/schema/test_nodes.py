@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from strawberry.relay import to_base64
 
 from connectors.synthetic import SyntheticProvince
@@ -184,3 +185,21 @@ def test_the_committed_schema_matches_the_code() -> None:
     assert committed == schema.as_str() + "\n", (
         "schema.graphql is stale: run .venv/bin/python -m schema > schema.graphql"
     )
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        "member(id: $id) { key }",
+        "node(id: $id) { id }",
+        "nodes(ids: [$id]) { id }",
+        "trace(memberId: $id) { member { key } }",
+    ],
+)
+async def test_a_control_character_inside_a_global_id_is_refused(seeded: Store, field: str) -> None:
+    """Base64 hides it from the argument check: the id's decoding refuses it instead."""
+    result, calls = await ask_result(
+        seeded, f"query ($id: ID!) {{ {field} }}", id=to_base64("Member", "P0\u00001")
+    )
+    assert [e.extensions["code"] for e in result.errors] == ["BAD_GLOBAL_ID"]
+    assert calls == 0

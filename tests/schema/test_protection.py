@@ -2,7 +2,8 @@ from graphql import get_introspection_query, parse
 
 from graphdb import Scope, Store
 from schema import Context, schema
-from schema.protection import Limits, measure
+from schema.cost import measure, pages
+from schema.protection import Limits
 
 
 def codes(query: str, limits: Limits, variables: dict[str, object] | None = None) -> list[str]:
@@ -22,6 +23,34 @@ def test_page_sizes_are_read_from_variables_and_capped() -> None:
     assert codes(query, Limits(max_cost=200), {"n": 50}) == []
     assert codes(query, Limits(max_cost=200), {"n": 100}) == ["COST_LIMIT_EXCEEDED"]
     assert codes(query, Limits(max_cost=10**6), {"n": 100_000}) == ["PAGE_TOO_LARGE"]
+
+
+def test_pages_not_written_are_counted_as_the_schema_returns_them() -> None:
+    """A variable's default, or no first at all, weighs what the resolver will return."""
+    defaults = pages(schema._schema)
+    assert defaults["members"] == 10
+    assert defaults["neighborhood"] == 50
+    limits = Limits(max_cost=100)
+
+    def cost_codes(query: str) -> list[str]:
+        return [
+            str((e.extensions or {})["code"]) for e in measure(parse(query), {}, limits, defaults)
+        ]
+
+    page = "edges { node { key name status } }"
+    assert cost_codes(f"query ($n: Int = 100) {{ members(first: $n) {{ {page} }} }}") == [
+        "COST_LIMIT_EXCEEDED"
+    ]
+    assert cost_codes(f"{{ members(first: 100) {{ {page} }} }}") == ["COST_LIMIT_EXCEEDED"]
+    assert cost_codes(f"{{ members {{ {page} }} }}") == []  # ten rows: 41
+    many = " ".join(f"m{n}: members {{ {page} }}" for n in range(3))
+    assert cost_codes(f"{{ {many} }}") == ["COST_LIMIT_EXCEEDED"]  # three times ten rows
+    hood = '{ neighborhood(id: "x") { distance node { id } } }'  # 1 + 50 x 3
+    assert codes(hood, Limits(max_cost=160)) == []  # without the schema's pages: 1 + 3
+    assert [
+        str((e.extensions or {})["code"])
+        for e in measure(parse(hood), {}, Limits(max_cost=150), defaults)
+    ] == ["COST_LIMIT_EXCEEDED"]
 
 
 def test_depth_follows_fragments_and_survives_cycles() -> None:

@@ -26,9 +26,6 @@ NOT_FOR_RESOLVERS = {
     "post.count_filled": "whole-graph figures, for tools and the seed tests",
     "listing.tree": "numbering the tree for lists, by migrate and seed",
     "listing.unnumbered": "whether migrate must number the tree",
-    "member.own_counts": "taking the kept counts again, with the numbering",
-    "activity.own_counts": "taking the kept counts again, with the numbering",
-    "enterprise.own_counts": "taking the kept counts again, with the numbering",
 }
 EVERYTHING_ELSE = """
 query ($org: ID!, $member: ID!, $post: ID!, $uscc: String!, $fed: ID!, $registration: ID!,

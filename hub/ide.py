@@ -17,8 +17,10 @@ from functools import cache
 from pathlib import Path
 
 from starlette.datastructures import Headers
-from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
+
+from hub.errors import refusal
 
 ASSETS = Path(__file__).parent / "ide_assets"
 PATH = "/ide"  # where the assets are served; the page names them relative to /graphql
@@ -86,11 +88,16 @@ class Assets:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         found = _assets().get(str(scope["path"]).rsplit("/", 1)[-1])  # they lie side by side
         if found is None:
-            await PlainTextResponse("not found", status_code=404)(scope, receive, send)
+            answer = refusal(404, "NOT_FOUND", "no such asset of the IDE")
+            await answer(scope, receive, send)
             return
         if scope["method"] not in ("GET", "HEAD"):
-            answer = PlainTextResponse("method not allowed", status_code=405)
-            answer.headers["allow"] = "GET, HEAD"
+            answer = refusal(
+                405,
+                "METHOD_NOT_ALLOWED",
+                "the IDE's assets are read with GET",
+                {"Allow": "GET, HEAD"},
+            )
             await answer(scope, receive, send)
             return
         asset, etags = found

@@ -21,11 +21,13 @@ def connect(
     neo4j_password: str | None = None,
     pool_size: int = POOL_SIZE,
     pool_timeout: float = POOL_TIMEOUT_S,
+    neo4j_retry_seconds: float = 10.0,
 ) -> Store:
     """A store for ``target``; ``embedded`` is the running engine when the target is embedded.
 
     ``graph`` names the FalkorDB graph (a server can hold many); for Neo4j the
-    database is the URL's path, or the server's default. The store holds at most
+    database is the URL's path, or the user's home database, which the store looks
+    up once and names in every call after. The store holds at most
     ``pool_size`` connections; a statement that finds them all in use waits up to
     ``pool_timeout`` seconds for one, then raises :class:`~graphdb.errors.GraphBusy`.
     """
@@ -64,6 +66,7 @@ def connect(
         database=target.database,
         pool_size=pool_size,
         pool_timeout=pool_timeout,
+        retry_time=neo4j_retry_seconds,
     )
 
 

@@ -25,7 +25,7 @@ _EXAMPLES = "embedded, falkordb://127.0.0.1:6379 or neo4j://user:password@host:7
 class GraphTarget:
     backend: Backend
     scheme: str = ""
-    host: str = ""
+    host: str = ""  # as a socket takes it: an IPv6 address without its brackets
     port: int = 0
     user: str | None = None
     password: str | None = None
@@ -36,11 +36,18 @@ class GraphTarget:
         """Where the engine is, without credentials: safe for logs and errors."""
         if self.backend == "embedded":
             return "embedded"
-        return f"{self.scheme}://{self.host}:{self.port}"
+        return f"{self.scheme}://{self._host_port}"
 
     @property
     def neo4j_uri(self) -> str:
-        return f"{self.scheme}://{self.host}:{self.port}"
+        """The URI the Neo4j driver is given: no credentials, no database."""
+        return f"{self.scheme}://{self._host_port}"
+
+    @property
+    def _host_port(self) -> str:
+        """``host:port``, an IPv6 host in brackets as URIs write it (RFC 3986, 3.2.2)."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{host}:{self.port}"
 
 
 def parse_graph_url(url: str) -> GraphTarget:

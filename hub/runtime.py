@@ -58,6 +58,7 @@ class Runtime:
             neo4j_password=password.get_secret_value() if password else None,
             pool_size=self.settings.graph_pool_size,
             pool_timeout=self.settings.graph_pool_timeout,
+            neo4j_retry_seconds=self.settings.neo4j_retry_seconds,
         )
         await self.store.ping()
         redis_url = self.settings.redis_url or (self.endpoint.redis_url if self.endpoint else None)

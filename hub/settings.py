@@ -29,6 +29,12 @@ class Settings(BaseSettings):
     graph_name: str = Field("youthgraph", min_length=1, description="FalkorDB graph name")
     neo4j_user: str = Field("neo4j", description="Neo4j user, unless the URL names one")
     neo4j_password: SecretStr | None = Field(None, description="Neo4j password")
+    neo4j_retry_seconds: float = Field(
+        10.0,
+        gt=0,
+        description="how long Neo4j calls are retried (a deadlock, a leader election, a server "
+        "away) before a request answers GRAPH_UNAVAILABLE or GRAPH_BUSY",
+    )
     redis_url: str | None = Field(
         None, description="Redis for caches and sessions; default: the embedded engine"
     )

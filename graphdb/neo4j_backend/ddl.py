@@ -13,9 +13,10 @@ LIST_INDEXES = cypher.schema("neo4j.list_indexes", "SHOW INDEXES YIELD name RETU
 LIST_CONSTRAINTS = cypher.schema(
     "neo4j.list_constraints", "SHOW CONSTRAINTS YIELD name RETURN name"
 )
+# The importing WITH runs on every Neo4j 5; the scope clause, CALL (n) { ... }, only from 5.23.
 DELETE_ALL = cypher.schema(
     "neo4j.delete_all",
-    "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS",
+    "MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS",
 )
 
 

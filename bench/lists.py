@@ -13,6 +13,7 @@ when the machine drifts. Shapes:
 * ``totalCount`` of a city (kept per organisation) and of a county's women
   (filtered: counted);
 * 100 members of a county sorted by name (a bounded sort);
+* a filter no member meets: the page reads its budget of rows and stops;
 * ``organizations(first: 100) { totalCount }``.
 
 The goal: every page within 3x of ``trace``, and the same ratio at every scale.
@@ -40,6 +41,8 @@ SORTED = """query ($under: String) {
   members(where: {under: $under}, orderBy: {field: NAME}, first: 100) {
     edges { node { key name } } } }"""
 COUNT = """query ($under: String) { members(where: {under: $under}) { totalCount } }"""
+NOTHING = """{ members(where: {nameContains: "无此名"}, first: 100) {
+    edges { node { key } } pageInfo { hasNextPage endCursor } } }"""
 WOMEN = """query ($under: String) {
   members(where: {under: $under, gender: "F"}) { totalCount } }"""
 ORGANIZATIONS = """{ organizations(first: 100) { totalCount edges { node { code name } } } }"""
@@ -89,6 +92,7 @@ async def main() -> None:
             "totalCount of a city": (COUNT, lambda: {"under": rng.choice(level[2])}),
             "  a county's women": (WOMEN, lambda: {"under": rng.choice(level[3])}),
             "county sorted by name": (SORTED, lambda: {"under": rng.choice(level[3])}),
+            "a filter nothing meets": (NOTHING, lambda: {}),
             "organizations + total": (ORGANIZATIONS, lambda: {}),
         }
         print(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from graphdb.domain import INDEXES, LISTINGS
+from graphdb.domain.search import index_names
 from graphdb.errors import GraphUrlError
 from graphdb.falkordb_backend import Endpoint, FalkorStore
 from graphdb.falkordb_backend.store import POOL_SIZE, POOL_TIMEOUT_S
@@ -78,6 +79,9 @@ async def migrate(store: Store) -> list[str]:
     numbered, and its kept counts taken, here.
     """
     applied = await store.apply_indexes(INDEXES)
+    given = await index_names(store)
+    if given:
+        applied.append(f"gave {given:,} names their search terms")
     if await needs_renumber(store):
         numbered = await renumber(store, LISTINGS)
         applied.append(f"numbered {numbered.organizations:,} organisations for lists")

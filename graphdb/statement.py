@@ -72,6 +72,9 @@ class Statement:
     text: str
     mode: Mode
     bound: Bound | None = None
+    # A write whose rows carry a searchable name in ``props[search]``: the store adds
+    # each row's ``search_terms`` (graphdb.search_text), which the statement sets.
+    search: str | None = None
     parameters: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -86,9 +89,13 @@ class Statement:
         return "source" in self.parameters
 
 
-def _declare(name: str, text: str, mode: Mode, bound: Bound | None = None) -> Statement:
-    statement = Statement(name, " ".join(text.split()), mode, bound)
+def _declare(
+    name: str, text: str, mode: Mode, bound: Bound | None = None, search: str | None = None
+) -> Statement:
+    statement = Statement(name, " ".join(text.split()), mode, bound, search)
     _check_bound(statement)
+    if search is not None and "r.search_terms" not in statement.text:
+        raise ValueError(f"{name!r} declares a searchable name: set it from r.search_terms")
     known = _registry.get(name)
     if known is not None and known != statement:
         raise ValueError(f"two different statements are named {name!r}; rename one")
@@ -146,9 +153,15 @@ def read(name: str, text: str, *, bound: Bound) -> Statement:
     return _declare(name, text, "read", bound)
 
 
-def write(name: str, text: str, *, bound: Bound | None = None) -> Statement:
-    """Declare a statement that writes to the graph (``bound=SUBTREE`` if it reads a scope)."""
-    return _declare(name, text, "write", bound)
+def write(
+    name: str, text: str, *, bound: Bound | None = None, search: str | None = None
+) -> Statement:
+    """Declare a statement that writes to the graph (``bound=SUBTREE`` if it reads a scope).
+
+    ``search``: the property of each row's ``props`` that search finds the node by;
+    the store gives each row the ``search_terms`` to set from it.
+    """
+    return _declare(name, text, "write", bound, search)
 
 
 def schema(name: str, text: str) -> Statement:

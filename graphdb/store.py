@@ -16,12 +16,12 @@ from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Se
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Literal, TypeVar
 
-from graphdb.domain.search import prefix_query
 from graphdb.errors import BadParameter, UnboundedRead
 from graphdb.indexes import Index
 from graphdb.scope import Scope
+from graphdb.search_text import index_query, terms, words
 from graphdb.statement import PUBLIC, WHOLE_TREE, Provenance, Statement
 
 Record = dict[str, Any]
@@ -114,6 +114,12 @@ def bind(
     missing = statement.parameters - bound.keys()
     if missing:
         raise ValueError(f"statement {statement.name!r} needs parameters {sorted(missing)}")
+    if statement.search is not None:
+        named = statement.search
+        bound["rows"] = [
+            {**row, "search_terms": terms((row.get("props") or {}).get(named))}
+            for row in bound["rows"]
+        ]
     if statement.mode == "read":
         for name, value in bound.items():
             if _holds_control(value):
@@ -177,7 +183,7 @@ class Transaction(Runner):
 class Store(Runner):
     """One graph, one engine. Create with :func:`graphdb.open_store`; close when done."""
 
-    backend: ClassVar[str]
+    backend: ClassVar[Literal["falkordb", "neo4j"]]
     search_statements: ClassVar[Mapping[str, Statement]]
 
     # How many batches of one write_batches call may be under way at once; see each backend.
@@ -245,16 +251,19 @@ class Store(Runner):
         """Put keys and indexes in force, skipping those that are; name what was applied."""
 
     async def search(self, label: str, text: str, *, limit: int, scope: Scope) -> list[Record]:
-        """Nodes of ``label`` whose full-text fields match the words of ``text`` as prefixes.
+        """Nodes of ``label`` whose name holds every word of ``text`` (graphdb.search_text).
 
         Rows are ``{"id": key, "score": float}``, best first, within ``scope``;
         each backend names its full-text statements in ``search_statements``.
         """
-        query = prefix_query(text)
+        typed = words(text)
+        query = index_query(self.backend, typed)
         if query is None:
             return []
         return await self.read(
-            self.search_statements[label], {"text": query, "limit": limit}, scope=scope
+            self.search_statements[label],
+            {"text": query, "words": typed, "limit": limit},
+            scope=scope,
         )
 
     @abstractmethod

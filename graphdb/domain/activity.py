@@ -14,7 +14,7 @@ from graphdb.statement import SUBTREE
 
 INDEXES = (
     lookup("Activity", "starts_on"),
-    fulltext("Activity", "title"),
+    fulltext("Activity", "search_terms"),  # graphdb.search_text
 )
 
 CO_HOST = cypher.write(
@@ -80,9 +80,10 @@ UPSERT = cypher.write(
     UNWIND $rows AS r
     MATCH (o:Organization {id: r.host_id})
     MERGE (a:Activity {id: r.id})
-    SET a += r.props, a.starts_on = date(r.starts_on),
+    SET a += r.props, a.starts_on = date(r.starts_on), a.search_terms = r.search_terms,
         a.source = $source, a.synced_at = $synced_at
     MERGE (a)-[:HOSTED_BY]->(o)
     """
     + recount(LISTING.hanging, "o"),
+    search="title",
 )

@@ -15,7 +15,7 @@ from graphdb.statement import SUBTREE
 
 INDEXES = (
     lookup("Enterprise", "region_code"),
-    fulltext("Enterprise", "name"),
+    fulltext("Enterprise", "search_terms"),  # graphdb.search_text
 )
 
 BASE_ORGANIZATION = cypher.write(
@@ -84,8 +84,10 @@ UPSERT = cypher.write(
     MATCH (t:Organization {id: r.area_id})
     MERGE (e:Enterprise {uscc: r.uscc})
     SET e += r.props, e.registered_on = date(r.registered_on),
+        e.search_terms = r.search_terms,
         e.source = $source, e.synced_at = $synced_at
     MERGE (e)-[:IN_AREA_OF]->(t)
     """
     + recount(LISTING.hanging, "t"),
+    search="name",
 )

@@ -18,7 +18,7 @@ INDEXES = (
     lookup("Organization", "seq"),  # the tree order: graphdb.listing
     lookup("Organization", "level"),
     lookup("Organization", "region_code"),
-    fulltext("Organization", "name"),
+    fulltext("Organization", "search_terms"),  # graphdb.search_text
 )
 
 UPSERT_ROOT = cypher.write(
@@ -27,9 +27,11 @@ UPSERT_ROOT = cypher.write(
     UNWIND $rows AS r
     MERGE (o:Organization {id: r.id})
     SET o += r.props, o.founded_on = date(r.founded_on), o.lineage = [r.id],
+        o.search_terms = r.search_terms,
         o.source = $source, o.synced_at = $synced_at
     RETURN count(o) AS written
     """,
+    search="name",
 )
 
 UPSERT = cypher.write(
@@ -39,10 +41,12 @@ UPSERT = cypher.write(
     MATCH (p:Organization {id: r.parent_id})
     MERGE (o:Organization {id: r.id})
     SET o += r.props, o.founded_on = date(r.founded_on), o.lineage = p.lineage + [r.id],
+        o.search_terms = r.search_terms,
         o.source = $source, o.synced_at = $synced_at
     MERGE (o)-[:SUB_OF]->(p)
     RETURN count(o) AS written
     """,
+    search="name",
 )
 
 BY_IDS = cypher.read(

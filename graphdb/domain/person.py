@@ -18,7 +18,7 @@ from graphdb.statement import SUBTREE
 INDEXES = (
     lookup("Person", "id_number_hash"),
     lookup("Person", "phone_hash"),
-    fulltext("Person", "name"),
+    fulltext("Person", "search_terms"),  # graphdb.search_text
 )
 
 UPSERT = cypher.write(
@@ -26,10 +26,11 @@ UPSERT = cypher.write(
     """
     UNWIND $rows AS r
     MERGE (p:Person {id: r.id})
-    SET p += r.props, p.birth_date = date(r.birth_date),
+    SET p += r.props, p.birth_date = date(r.birth_date), p.search_terms = r.search_terms,
         p.source = $source, p.synced_at = $synced_at
     RETURN count(p) AS written
     """,
+    search="name",
 )
 
 BY_IDS = cypher.read(

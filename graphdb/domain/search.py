@@ -1,37 +1,75 @@
-"""Full-text search, behind one store method: what is searchable, and how a query is written.
+"""Full-text search, behind one store method: what is searchable, and the Cypher after the index.
 
-The full-text indexes are per backend (``fulltext`` entries of the domain
-indexes); so is the procedure that queries them. What follows the procedure's
-``YIELD node, score`` is domain Cypher, written once here per label: the
-subtree bound, and the key to return.
+What a search means, the terms a name is indexed by and what each engine's
+index is asked, is in :mod:`graphdb.search_text`. The full-text indexes are per
+backend (``fulltext`` entries on ``search_terms``); so is the procedure that
+queries them. What follows the procedure's ``YIELD node, score`` is domain
+Cypher, written once here per label: that every word typed occurs in the name
+itself (the index narrows; this makes it exact), the subtree bound, the key.
 """
 
 from __future__ import annotations
 
-import re
-
+from graphdb import statement as cypher
 from graphdb.model import ACTIVITY, ENTERPRISE, ORGANIZATION, PERSON, Label
+from graphdb.scope import Scope
+from graphdb.search_text import terms
+from graphdb.statement import WHOLE_TREE, Statement
+from graphdb.store import Store
 
-_TERM = re.compile(r"[\w\u4e00-\u9fff]+")
+# The property each searchable label is found by; its upserts declare ``search=`` it.
+NAMES = {ORGANIZATION: "name", PERSON: "name", ENTERPRISE: "name", ACTIVITY: "title"}
 
 
-def _tail(label: Label) -> str:
+def _tail(label: Label, name: str) -> str:
     return f"""
     WITH node AS n, score
+    WHERE all(word IN $words WHERE toLower(n.{name}) CONTAINS word)
     {label.keep_bounded("n", ["score"])}
     RETURN n.{label.key} AS id, score ORDER BY score DESC, id LIMIT $limit
     """
 
 
-# Cypher after ``YIELD node, score``, per searchable label: the bound, then the key.
-SEARCHABLE = {label.name: _tail(label) for label in (ORGANIZATION, PERSON, ENTERPRISE, ACTIVITY)}
+# Cypher after ``YIELD node, score``, per searchable label: the words, the bound, the key.
+SEARCHABLE = {label.name: _tail(label, name) for label, name in NAMES.items()}
 
 
-def prefix_query(text: str) -> str | None:
-    """The words of ``text`` as prefix terms (``广州* 团委*``); None when it has no word.
+def _unindexed(label: Label, name: str) -> Statement:
+    return cypher.read(
+        f"search.unindexed_{label.domain}",
+        f"""
+        MATCH (n:{label.name})
+        WHERE n.search_terms IS NULL AND n.{name} IS NOT NULL
+        RETURN n.{label.key} AS key, n.{name} AS text
+        """,
+        bound=WHOLE_TREE,
+    )
 
-    Everything but letters, digits and Chinese characters is dropped, so no
-    query syntax of either engine can be injected.
+
+def _index(label: Label) -> Statement:
+    return cypher.write(
+        f"search.index_{label.domain}",
+        f"""
+        UNWIND $rows AS r
+        MATCH (n:{label.name} {{{label.key}: r.key}})
+        SET n.search_terms = r.terms
+        RETURN count(n) AS written
+        """,
+    )
+
+
+_BACKFILL = [(_unindexed(label, name), _index(label)) for label, name in NAMES.items()]
+
+
+async def index_names(store: Store, *, batch_size: int = 5000) -> int:
+    """Give every searchable node written before the search terms existed its terms.
+
+    Run by ``migrate``; a node that has its terms is not read. Returns how many
+    nodes were given theirs.
     """
-    terms = _TERM.findall(text)
-    return " ".join(f"{term}*" for term in terms) or None
+    given = 0
+    for unindexed, index in _BACKFILL:
+        rows = await store.read(unindexed, scope=Scope.everything())
+        batch = [{"key": row["key"], "terms": terms(row["text"])} for row in rows]
+        given += await store.write_batches(index, batch, batch_size=batch_size)
+    return given

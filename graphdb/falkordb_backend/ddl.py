@@ -3,7 +3,8 @@
 * lookup: ``CREATE INDEX FOR (n:L) ON (n.p)`` (a range index);
 * unique: a range index, then ``GRAPH.CONSTRAINT CREATE g UNIQUE NODE L PROPERTIES 1 p``
   (FalkorDB requires the index first; the constraint is a command, not Cypher);
-* fulltext: ``db.idx.fulltext.createNodeIndex`` with the Chinese tokenizer.
+* fulltext: ``db.idx.fulltext.createNodeIndex`` on the hub's own search terms
+  (``graphdb.search_text``: ASCII, so the index's tokenizer keeps them whole).
 
 FalkorDB has no ``IF NOT EXISTS``: what exists is read from ``db.indexes()`` and
 ``db.constraints()`` and skipped, which makes migration idempotent.

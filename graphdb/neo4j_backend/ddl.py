@@ -32,7 +32,8 @@ def statement(index: Index) -> cypher.Statement:
         fields = ", ".join(f"n.{prop}" for prop in index.properties)
         text = (
             f"CREATE FULLTEXT INDEX {name} IF NOT EXISTS FOR (n:{label}) ON EACH [{fields}]"
-            " OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}"
+            # The terms are the hub's own (graphdb.search_text): split on spaces, nothing more.
+            " OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace'}}"
         )
     return cypher.schema(f"neo4j.{name}", text)
 

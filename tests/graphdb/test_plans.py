@@ -36,6 +36,7 @@ WHOLE_GRAPH = {
     "organization.count_by_level",
     "listing.tree",  # numbering the tree (graphdb.listing.renumber) reads all of it
     "listing.unnumbered",
+    *(f"search.unindexed_{d}" for d in ("organization", "person", "enterprise", "activity")),
     "post.count_filled",
     *(f"{label.domain}.count" for label in LABELS),
 }

@@ -7,6 +7,7 @@ from graphdb import Scope, Store
 from graphdb.domain.search import SEARCHABLE
 from schema.search import SearchType
 from tests.fixtures.asking import ask_result
+from tests.fixtures.province_graph import ProvinceGraph
 
 
 async def test_search_finds_organisations_by_name_prefix(
@@ -90,3 +91,70 @@ async def test_an_unknown_type_in_search_is_a_validation_error(seeded: Store) ->
 
 def test_what_search_can_find_is_what_the_store_searches() -> None:
     assert {kind.value for kind in SearchType} == set(SEARCHABLE)
+
+
+SEARCH = """query ($text: String!, $types: [SearchType!]) {
+  search(text: $text, types: $types, first: 100) {
+    node { __typename ... on SourceRecord { key } } } }"""
+
+
+def holding(names: dict[str, str], *typed: str) -> set[str]:
+    """The keys whose name holds every typed word (the meaning, from the generator's rows)."""
+    return {key for key, name in names.items() if all(word in name.lower() for word in typed)}
+
+
+async def found(seeded: Store, text: str, kind: str, scope: Scope | None = None) -> set[str]:
+    result, _ = await ask_result(
+        seeded, SEARCH, scope=scope or Scope.everything(), text=text, types=[kind]
+    )
+    assert result.errors is None, result.errors
+    return {hit["node"]["key"] for hit in result.data["search"]}
+
+
+def assert_found(answer: set[str], expected: set[str]) -> None:
+    """All of them, or (past a page of 100) a page of them."""
+    if len(expected) <= 100:
+        assert answer == expected
+    else:
+        assert len(answer) == 100
+        assert answer <= expected
+
+
+async def test_han_words_of_any_length_and_whole_names_are_found_anywhere_in_a_name(
+    seeded: Store, province: SyntheticProvince
+) -> None:
+    """A district (3 characters), a piece across dictionary words (4), whole names."""
+    orgs = {org.id: org.name for org in province.tree.orgs}
+    people = {row["id"]: row["props"]["name"] for row in province.members()}
+    people |= {row["id"]: row["props"]["name"] for row in province.people()}
+    district = orgs["ORG0000004"].removeprefix("共青团")[:3]
+    crossing = orgs["ORG0000100"][3:7]
+    whole_person = next(name for name in people.values() if len(name) == 3)
+    for text, names, kind in [
+        (district, orgs, "ORGANIZATION"),
+        (crossing, orgs, "ORGANIZATION"),
+        (orgs["ORG0000004"], orgs, "ORGANIZATION"),
+        (whole_person, people, "PERSON"),
+    ]:
+        expected = holding(names, text)
+        assert expected, text
+        assert_found(await found(seeded, text, kind), expected)
+
+
+async def test_every_word_typed_must_hold(seeded: Store, province: SyntheticProvince) -> None:
+    orgs = {org.id: org.name for org in province.tree.orgs}
+    name = orgs["ORG0000100"]
+    first, second = name[3:5], name[-3:]
+    both = holding(orgs, first, second)
+    assert both
+    assert both < holding(orgs, first) | holding(orgs, second)  # AND, not OR
+    assert_found(await found(seeded, f"{first}, {second}", "ORGANIZATION"), both)
+
+
+async def test_the_new_meaning_holds_within_a_subtree(
+    seeded: Store, province: SyntheticProvince, province_graph: ProvinceGraph
+) -> None:
+    orgs = {org.id: org.name for org in province.tree.orgs}
+    for text in ("委员会", orgs["ORG0000004"].removeprefix("共青团")[:3]):
+        inside = {o for o in holding(orgs, text) if "ORG0000003" in province_graph.lineage[o]}
+        assert_found(await found(seeded, text, "ORGANIZATION", Scope("ORG0000003")), inside)

@@ -26,6 +26,10 @@ NOT_FOR_RESOLVERS = {
     "post.count_filled": "whole-graph figures, for tools and the seed tests",
     "listing.tree": "numbering the tree for lists, by migrate and seed",
     "listing.unnumbered": "whether migrate must number the tree",
+    **{
+        f"search.unindexed_{domain}": "names without search terms, for migrate"
+        for domain in ("organization", "person", "enterprise", "activity")
+    },
 }
 EVERYTHING_ELSE = """
 query ($org: ID!, $member: ID!, $post: ID!, $uscc: String!, $fed: ID!, $registration: ID!,

@@ -31,6 +31,7 @@ from typing import Literal
 
 VERSION = 1  # the terms' scheme; a graph indexed otherwise is indexed again by migrate
 MAX_WORDS = 8  # words of a query the index is asked for; the rest are checked only
+CANDIDATES = 2_000  # index hits one search checks at most (graphdb.domain.search)
 
 _WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[a-z0-9]+")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")

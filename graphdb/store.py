@@ -21,7 +21,7 @@ from typing import Any, ClassVar, Literal, TypeVar
 from graphdb.errors import BadParameter, UnboundedRead
 from graphdb.indexes import Index
 from graphdb.scope import Scope
-from graphdb.search_text import index_query, terms, words
+from graphdb.search_text import CANDIDATES, index_query, terms, words
 from graphdb.statement import PUBLIC, WHOLE_TREE, Provenance, Statement
 
 Record = dict[str, Any]
@@ -262,7 +262,7 @@ class Store(Runner):
             return []
         return await self.read(
             self.search_statements[label],
-            {"text": query, "words": typed, "limit": limit},
+            {"text": query, "words": typed, "limit": limit, "candidates": CANDIDATES},
             scope=scope,
         )
 

@@ -6,6 +6,10 @@ backend (``fulltext`` entries on ``search_terms``); so is the procedure that
 queries them. What follows the procedure's ``YIELD node, score`` is domain
 Cypher, written once here per label: that every word typed occurs in the name
 itself (the index narrows; this makes it exact), the subtree bound, the key.
+
+A text that matches very many names (one common character among a million
+people) is answered from the first ``graphdb.search_text.CANDIDATES`` hits the index gives, not from
+all of them: the cost of a search follows its page, and typing more narrows it.
 """
 
 from __future__ import annotations
@@ -23,7 +27,8 @@ NAMES = {ORGANIZATION: "name", PERSON: "name", ENTERPRISE: "name", ACTIVITY: "ti
 
 def _tail(label: Label, name: str) -> str:
     return f"""
-    WITH node AS n, score
+    WITH node AS n, score LIMIT $candidates
+    WITH n, score
     WHERE all(word IN $words WHERE toLower(n.{name}) CONTAINS word)
     {label.keep_bounded("n", ["score"])}
     RETURN n.{label.key} AS id, score ORDER BY score DESC, id LIMIT $limit

@@ -21,7 +21,7 @@ from typing import Any, ClassVar, Literal, TypeVar
 from graphdb.errors import BadParameter, UnboundedRead
 from graphdb.indexes import Index
 from graphdb.scope import Scope
-from graphdb.search_text import CANDIDATES, index_query, terms, words
+from graphdb.search_text import CANDIDATES, EXAMINED, han_words, index_query, terms, words
 from graphdb.statement import PUBLIC, WHOLE_TREE, Provenance, Statement
 
 Record = dict[str, Any]
@@ -116,10 +116,7 @@ def bind(
         raise ValueError(f"statement {statement.name!r} needs parameters {sorted(missing)}")
     if statement.search is not None:
         named = statement.search
-        bound["rows"] = [
-            {**row, "search_terms": terms((row.get("props") or {}).get(named))}
-            for row in bound["rows"]
-        ]
+        bound["rows"] = [{**row, "search_terms": _terms_of(row, named)} for row in bound["rows"]]
     if statement.mode == "read":
         for name, value in bound.items():
             if _holds_control(value):
@@ -128,6 +125,12 @@ def bind(
                     "pass text without them (tab, newline and carriage return aside)"
                 )
     return bound
+
+
+def _terms_of(row: Mapping[str, Any], named: str) -> str | None:
+    """A row's search terms; None (the node keeps its own) when it does not carry the name."""
+    props = row.get("props") or {}
+    return terms(props[named]) if named in props else None
 
 
 # C0 control characters but tab, newline and carriage return. FalkorDB ends a query's
@@ -184,7 +187,8 @@ class Store(Runner):
     """One graph, one engine. Create with :func:`graphdb.open_store`; close when done."""
 
     backend: ClassVar[Literal["falkordb", "neo4j"]]
-    search_statements: ClassVar[Mapping[str, Statement]]
+    search_statements: ClassVar[Mapping[str, Statement]]  # for bounded callers
+    search_whole_tree_statements: ClassVar[Mapping[str, Statement]]
 
     # How many batches of one write_batches call may be under way at once; see each backend.
     batches_in_flight = DEFAULT_IN_FLIGHT
@@ -254,15 +258,21 @@ class Store(Runner):
         """Nodes of ``label`` whose name holds every word of ``text`` (graphdb.search_text).
 
         Rows are ``{"id": key, "score": float}``, best first, within ``scope``;
-        each backend names its full-text statements in ``search_statements``.
+        each backend names its full-text statements in ``search_statements``
+        (and, for callers who see everything, ``search_whole_tree_statements``).
         """
         typed = words(text)
         query = index_query(self.backend, typed)
         if query is None:
             return []
+        statements = (
+            self.search_whole_tree_statements if scope.is_everything else self.search_statements
+        )
+        params = {"text": query, "han": han_words(typed), "limit": limit}
+        params |= {"candidates": CANDIDATES, "examined": EXAMINED}
         return await self.read(
-            self.search_statements[label],
-            {"text": query, "words": typed, "limit": limit, "candidates": CANDIDATES},
+            statements[label],
+            {k: v for k, v in params.items() if k in statements[label].parameters},
             scope=scope,
         )
 

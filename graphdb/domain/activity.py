@@ -80,7 +80,8 @@ UPSERT = cypher.write(
     UNWIND $rows AS r
     MATCH (o:Organization {id: r.host_id})
     MERGE (a:Activity {id: r.id})
-    SET a += r.props, a.starts_on = date(r.starts_on), a.search_terms = r.search_terms,
+    SET a += r.props, a.starts_on = date(r.starts_on),
+        a.search_terms = coalesce(r.search_terms, a.search_terms),
         a.source = $source, a.synced_at = $synced_at
     MERGE (a)-[:HOSTED_BY]->(o)
     """

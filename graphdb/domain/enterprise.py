@@ -84,7 +84,7 @@ UPSERT = cypher.write(
     MATCH (t:Organization {id: r.area_id})
     MERGE (e:Enterprise {uscc: r.uscc})
     SET e += r.props, e.registered_on = date(r.registered_on),
-        e.search_terms = r.search_terms,
+        e.search_terms = coalesce(r.search_terms, e.search_terms),
         e.source = $source, e.synced_at = $synced_at
     MERGE (e)-[:IN_AREA_OF]->(t)
     """

@@ -94,7 +94,7 @@ UPSERT = cypher.write(
     MATCH (b:Organization {id: r.branch_id})
     MERGE (m:Person:Member {id: r.id})
     SET m += r.props, m.birth_date = date(r.birth_date), m.joined_on = date(r.joined_on),
-        m.search_terms = r.search_terms,
+        m.search_terms = coalesce(r.search_terms, m.search_terms),
         m.source = $source, m.synced_at = $synced_at
     MERGE (m)-[s:MEMBER_OF]->(b)
     SET s.since = date(r.joined_on)

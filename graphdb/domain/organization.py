@@ -27,7 +27,7 @@ UPSERT_ROOT = cypher.write(
     UNWIND $rows AS r
     MERGE (o:Organization {id: r.id})
     SET o += r.props, o.founded_on = date(r.founded_on), o.lineage = [r.id],
-        o.search_terms = r.search_terms,
+        o.search_terms = coalesce(r.search_terms, o.search_terms),
         o.source = $source, o.synced_at = $synced_at
     RETURN count(o) AS written
     """,
@@ -41,7 +41,7 @@ UPSERT = cypher.write(
     MATCH (p:Organization {id: r.parent_id})
     MERGE (o:Organization {id: r.id})
     SET o += r.props, o.founded_on = date(r.founded_on), o.lineage = p.lineage + [r.id],
-        o.search_terms = r.search_terms,
+        o.search_terms = coalesce(r.search_terms, o.search_terms),
         o.source = $source, o.synced_at = $synced_at
     MERGE (o)-[:SUB_OF]->(p)
     RETURN count(o) AS written

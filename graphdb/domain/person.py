@@ -26,7 +26,8 @@ UPSERT = cypher.write(
     """
     UNWIND $rows AS r
     MERGE (p:Person {id: r.id})
-    SET p += r.props, p.birth_date = date(r.birth_date), p.search_terms = r.search_terms,
+    SET p += r.props, p.birth_date = date(r.birth_date),
+        p.search_terms = coalesce(r.search_terms, p.search_terms),
         p.source = $source, p.synced_at = $synced_at
     RETURN count(p) AS written
     """,

@@ -4,12 +4,17 @@ What a search means, the terms a name is indexed by and what each engine's
 index is asked, is in :mod:`graphdb.search_text`. The full-text indexes are per
 backend (``fulltext`` entries on ``search_terms``); so is the procedure that
 queries them. What follows the procedure's ``YIELD node, score`` is domain
-Cypher, written once here per label: that every word typed occurs in the name
-itself (the index narrows; this makes it exact), the subtree bound, the key.
+Cypher, written once here per label: that every Han word typed occurs in the
+name itself (its pairs may lie apart: the index narrows, this makes it exact),
+the subtree bound, the key. The words are bound to a variable before the list
+predicate iterates over them: FalkorDB 4.16 drops every row of a filter whose
+list predicate iterates over a parameter (``graph-model.md``).
 
 A text that matches very many names (one common character among a million
-people) is answered from the first ``graphdb.search_text.CANDIDATES`` hits the index gives, not from
-all of them: the cost of a search follows its page, and typing more narrows it.
+people) is ranked among the first ``CANDIDATES`` (2,000) hits the index gives,
+for a caller who sees everything; a bounded caller's among the first 2,000 of
+theirs, looked for in the first ``EXAMINED`` (10,000) hits. The cost of a
+search follows its page, and typing more narrows it.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from __future__ import annotations
 from graphdb import statement as cypher
 from graphdb.model import ACTIVITY, ENTERPRISE, ORGANIZATION, PERSON, Label
 from graphdb.scope import Scope
-from graphdb.search_text import terms
+from graphdb.search_text import VERSION, terms
 from graphdb.statement import WHOLE_TREE, Statement
 from graphdb.store import Store
 
@@ -25,18 +30,32 @@ from graphdb.store import Store
 NAMES = {ORGANIZATION: "name", PERSON: "name", ENTERPRISE: "name", ACTIVITY: "title"}
 
 
-def _tail(label: Label, name: str) -> str:
-    return f"""
+def _tail(label: Label, name: str, *, bounded: bool) -> str:
+    if not bounded:  # a caller who sees everything: the first hits are the candidates
+        return f"""
     WITH node AS n, score LIMIT $candidates
-    WITH n, score
-    WHERE all(word IN $words WHERE toLower(n.{name}) CONTAINS word)
+    WITH n, score, $han AS han
+    WHERE all(word IN han WHERE n.{name} CONTAINS word)
+    RETURN n.{label.key} AS id, score ORDER BY score DESC, id LIMIT $limit
+    """
+    # A bounded caller: the hits in their subtrees are the candidates, among more
+    # of the index's hits, so that matches elsewhere do not crowd theirs out.
+    return f"""
+    WITH node AS n, score LIMIT $examined
+    WITH n, score, $han AS han
+    WHERE all(word IN han WHERE n.{name} CONTAINS word)
     {label.keep_bounded("n", ["score"])}
+    WITH n, score LIMIT $candidates
     RETURN n.{label.key} AS id, score ORDER BY score DESC, id LIMIT $limit
     """
 
 
-# Cypher after ``YIELD node, score``, per searchable label: the words, the bound, the key.
-SEARCHABLE = {label.name: _tail(label, name) for label, name in NAMES.items()}
+# Cypher after ``YIELD node, score``, per searchable label: the words, the bound, the key;
+# for bounded callers, and for those who see the whole tree.
+SEARCHABLE = {label.name: _tail(label, name, bounded=True) for label, name in NAMES.items()}
+SEARCHABLE_WHOLE_TREE = {
+    label.name: _tail(label, name, bounded=False) for label, name in NAMES.items()
+}
 
 
 def _unindexed(label: Label, name: str) -> Statement:
@@ -44,7 +63,8 @@ def _unindexed(label: Label, name: str) -> Statement:
         f"search.unindexed_{label.domain}",
         f"""
         MATCH (n:{label.name})
-        WHERE n.search_terms IS NULL AND n.{name} IS NOT NULL
+        WHERE n.{name} IS NOT NULL AND (n.search_terms IS NULL
+          OR NOT (n.search_terms = $version OR n.search_terms STARTS WITH ($version + ' ')))
         RETURN n.{label.key} AS key, n.{name} AS text
         """,
         bound=WHOLE_TREE,
@@ -67,14 +87,16 @@ _BACKFILL = [(_unindexed(label, name), _index(label)) for label, name in NAMES.i
 
 
 async def index_names(store: Store, *, batch_size: int = 5000) -> int:
-    """Give every searchable node written before the search terms existed its terms.
+    """Give every searchable node written before its terms' scheme its terms.
 
-    Run by ``migrate``; a node that has its terms is not read. Returns how many
-    nodes were given theirs.
+    Run by ``migrate``; a node whose terms are of the current version is not
+    read. Reads the others in one result: fine for the graphs written before
+    the terms existed (none in production yet), to be paged before a version
+    change on a province-sized graph. Returns how many nodes were given theirs.
     """
     given = 0
     for unindexed, index in _BACKFILL:
-        rows = await store.read(unindexed, scope=Scope.everything())
+        rows = await store.read(unindexed, {"version": VERSION}, scope=Scope.everything())
         batch = [{"key": row["key"], "terms": terms(row["text"])} for row in rows]
         given += await store.write_batches(index, batch, batch_size=batch_size)
     return given

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 
 from graphdb import statement as cypher
 from graphdb.domain import INDEXES
-from graphdb.domain.search import SEARCHABLE
+from graphdb.domain.search import SEARCHABLE, SEARCHABLE_WHOLE_TREE
 from graphdb.indexes import Index
-from graphdb.statement import SUBTREE
+from graphdb.statement import SUBTREE, WHOLE_TREE
 from graphdb.store import Record
 
 # The backend's look at its own DDL: schema statements, run only by ``apply_indexes``.
@@ -103,6 +103,14 @@ SEARCH = {
         bound=SUBTREE,
     )
     for label, tail in SEARCHABLE.items()
+}
+SEARCH_WHOLE_TREE = {
+    label: cypher.read(
+        f"falkordb.search_whole_tree.{label}",
+        f"CALL db.idx.fulltext.queryNodes('{label}', $text) YIELD node, score {tail}",
+        bound=WHOLE_TREE,
+    )
+    for label, tail in SEARCHABLE_WHOLE_TREE.items()
 }
 
 # Declared at import so that the Cypher lint test sees every DDL statement.

@@ -55,7 +55,7 @@ from graphdb.falkordb_backend.engine_log import EngineLog
 from graphdb.falkordb_backend.shutdown import Shutdown
 
 _SOCKET_PATH_MAX = 100  # sun_path is 108 bytes on Linux; leave room
-_START_TIMEOUT_S = 30.0
+_START_TIMEOUT_S = 180.0  # silent phases: building full-text indexes over a million names
 _STOP_TIMEOUT_S = 30.0
 _ANSWER_TIMEOUT_S = 5.0
 _PR_SET_PDEATHSIG = 1

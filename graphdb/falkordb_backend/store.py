@@ -40,6 +40,7 @@ POOL_TIMEOUT_S = 5.0
 class FalkorStore(Store):
     backend = "falkordb"
     search_statements = ddl.SEARCH
+    search_whole_tree_statements = ddl.SEARCH_WHOLE_TREE
     # Several batches under way: FalkorDB runs one write at a time per graph, so
     # they cannot deadlock, and the next batch is encoded while one is written.
     batches_in_flight = 3

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from graphdb import statement as cypher
 from graphdb.domain import INDEXES
-from graphdb.domain.search import SEARCHABLE
+from graphdb.domain.search import SEARCHABLE, SEARCHABLE_WHOLE_TREE
 from graphdb.indexes import Index
-from graphdb.statement import SUBTREE
+from graphdb.statement import SUBTREE, WHOLE_TREE
 
 # The backend's look at its own DDL: schema statements, run only by ``apply_indexes``.
 LIST_INDEXES = cypher.schema("neo4j.list_indexes", "SHOW INDEXES YIELD name RETURN name")
@@ -46,6 +46,14 @@ SEARCH = {
         bound=SUBTREE,
     )
     for label, tail in SEARCHABLE.items()
+}
+SEARCH_WHOLE_TREE = {
+    label: cypher.read(
+        f"neo4j.search_whole_tree.{label}",
+        f"CALL db.index.fulltext.queryNodes('{_FULLTEXT[label]}', $text) YIELD node, score {tail}",
+        bound=WHOLE_TREE,
+    )
+    for label, tail in SEARCHABLE_WHOLE_TREE.items()
 }
 
 # Declared at import so that the Cypher lint test sees every DDL statement.

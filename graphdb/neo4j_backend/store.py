@@ -49,6 +49,7 @@ logging.getLogger("neo4j").addHandler(logging.NullHandler())
 class Neo4jStore(Store):
     backend = "neo4j"
     search_statements = ddl.SEARCH
+    search_whole_tree_statements = ddl.SEARCH_WHOLE_TREE
     # One batch at a time: batches of one stream touch the same nodes (the same
     # people; every organisation above them, whose kept counts they update) and
     # Neo4j locks them in whatever order each statement meets them, so two

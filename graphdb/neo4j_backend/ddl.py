@@ -14,6 +14,17 @@ LIST_CONSTRAINTS = cypher.schema(
     "neo4j.list_constraints", "SHOW CONSTRAINTS YIELD name RETURN name"
 )
 # The importing WITH runs on every Neo4j 5; the scope clause, CALL (n) { ... }, only from 5.23.
+# Indexes an older hub created and nothing queries any more: full-text on the names
+# themselves with the cjk analyzer, replaced by the search terms (graphdb.search_text).
+OBSOLETE = {
+    name: cypher.schema(f"neo4j.drop.{name}", f"DROP INDEX {name} IF EXISTS")
+    for name in (
+        "organization_name_fulltext",
+        "person_name_fulltext",
+        "enterprise_name_fulltext",
+        "activity_title_fulltext",
+    )
+}
 DELETE_ALL = cypher.schema(
     "neo4j.delete_all",
     "MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS",

@@ -162,6 +162,10 @@ class Neo4jStore(Store):
                 continue
             await self._execute(ddl.statement(index), {}, write=True, database=database)
             applied.append(index.name)
+        for name, drop in ddl.OBSOLETE.items():
+            if name in present:
+                await self._execute(drop, {}, write=True, database=database)
+                applied.append(f"dropped {name}")
         return applied
 
     async def ping(self) -> None:

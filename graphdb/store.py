@@ -268,7 +268,8 @@ class Store(Runner):
         statements = (
             self.search_whole_tree_statements if scope.is_everything else self.search_statements
         )
-        params = {"text": query, "han": han_words(typed), "limit": limit}
+        covered = sum(len(word) for word in typed)
+        params = {"text": query, "han": han_words(typed), "limit": limit, "covered": covered}
         params |= {"candidates": CANDIDATES, "examined": EXAMINED}
         return await self.read(
             statements[label],

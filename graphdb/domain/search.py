@@ -31,22 +31,27 @@ NAMES = {ORGANIZATION: "name", PERSON: "name", ENTERPRISE: "name", ACTIVITY: "ti
 
 
 def _tail(label: Label, name: str, *, bounded: bool) -> str:
+    # The score is the hub's own, the same on both engines and from one call to the
+    # next: how much of the name the words typed cover (``$covered`` characters).
+    score = (
+        f"toFloat($covered) / CASE WHEN size(n.{name}) > 0 THEN size(n.{name}) ELSE 1 END"
+    )
     if not bounded:  # a caller who sees everything: the first hits are the candidates
         return f"""
-    WITH node AS n, score LIMIT $candidates
-    WITH n, score, $han AS han
+    WITH node AS n LIMIT $candidates
+    WITH n, $han AS han
     WHERE all(word IN han WHERE n.{name} CONTAINS word)
-    RETURN n.{label.key} AS id, score ORDER BY score DESC, id LIMIT $limit
+    RETURN n.{label.key} AS id, {score} AS score ORDER BY score DESC, id LIMIT $limit
     """
     # A bounded caller: the hits in their subtrees are the candidates, among more
     # of the index's hits, so that matches elsewhere do not crowd theirs out.
     return f"""
-    WITH node AS n, score LIMIT $examined
-    WITH n, score, $han AS han
+    WITH node AS n LIMIT $examined
+    WITH n, $han AS han
     WHERE all(word IN han WHERE n.{name} CONTAINS word)
-    {label.keep_bounded("n", ["score"])}
-    WITH n, score LIMIT $candidates
-    RETURN n.{label.key} AS id, score ORDER BY score DESC, id LIMIT $limit
+    {label.keep_bounded("n")}
+    WITH n LIMIT $candidates
+    RETURN n.{label.key} AS id, {score} AS score ORDER BY score DESC, id LIMIT $limit
     """
 
 

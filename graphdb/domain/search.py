@@ -33,9 +33,7 @@ NAMES = {ORGANIZATION: "name", PERSON: "name", ENTERPRISE: "name", ACTIVITY: "ti
 def _tail(label: Label, name: str, *, bounded: bool) -> str:
     # The score is the hub's own, the same on both engines and from one call to the
     # next: how much of the name the words typed cover (``$covered`` characters).
-    score = (
-        f"toFloat($covered) / CASE WHEN size(n.{name}) > 0 THEN size(n.{name}) ELSE 1 END"
-    )
+    score = f"toFloat($covered) / CASE WHEN size(n.{name}) > 0 THEN size(n.{name}) ELSE 1 END"
     if not bounded:  # a caller who sees everything: the first hits are the candidates
         return f"""
     WITH node AS n LIMIT $candidates

@@ -3,7 +3,7 @@
 What a search means, the terms a name is indexed by and what each engine's
 index is asked, is in :mod:`graphdb.search_text`. The full-text indexes are per
 backend (``fulltext`` entries on ``search_terms``); so is the procedure that
-queries them. What follows the procedure's ``YIELD node, score`` is domain
+queries them. What follows the procedure's ``YIELD node`` is domain
 Cypher, written once here per label: that every Han word typed occurs in the
 name itself (its pairs may lie apart: the index narrows, this makes it exact),
 the subtree bound, the key. The words are bound to a variable before the list
@@ -19,11 +19,13 @@ search follows its page, and typing more narrows it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from graphdb import statement as cypher
 from graphdb.model import ACTIVITY, ENTERPRISE, ORGANIZATION, PERSON, Label
 from graphdb.scope import Scope
 from graphdb.search_text import VERSION, terms
-from graphdb.statement import WHOLE_TREE, Statement
+from graphdb.statement import SUBTREE, WHOLE_TREE, Statement
 from graphdb.store import Store
 
 # The property each searchable label is found by; its upserts declare ``search=`` it.
@@ -53,12 +55,32 @@ def _tail(label: Label, name: str, *, bounded: bool) -> str:
     """
 
 
-# Cypher after ``YIELD node, score``, per searchable label: the words, the bound, the key;
-# for bounded callers, and for those who see the whole tree.
-SEARCHABLE = {label.name: _tail(label, name, bounded=True) for label, name in NAMES.items()}
-SEARCHABLE_WHOLE_TREE = {
-    label.name: _tail(label, name, bounded=False) for label, name in NAMES.items()
-}
+def statements(
+    backend: str, index_call: Callable[[str], str]
+) -> tuple[dict[str, Statement], dict[str, Statement]]:
+    """A backend's search statements by label, for bounded callers and for the whole tree.
+
+    ``index_call`` writes the backend's full-text call for a label, up to its
+    ``YIELD node``; the Cypher after it (the words, the bound, the key) is
+    the same for every backend.
+    """
+    bounded = {
+        label.name: cypher.read(
+            f"{backend}.search.{label.name}",
+            f"{index_call(label.name)} {_tail(label, name, bounded=True)}",
+            bound=SUBTREE,
+        )
+        for label, name in NAMES.items()
+    }
+    whole_tree = {
+        label.name: cypher.read(
+            f"{backend}.search_whole_tree.{label.name}",
+            f"{index_call(label.name)} {_tail(label, name, bounded=False)}",
+            bound=WHOLE_TREE,
+        )
+        for label, name in NAMES.items()
+    }
+    return bounded, whole_tree
 
 
 def _unindexed(label: Label, name: str) -> Statement:

@@ -17,9 +17,8 @@ from dataclasses import dataclass
 
 from graphdb import statement as cypher
 from graphdb.domain import INDEXES
-from graphdb.domain.search import SEARCHABLE, SEARCHABLE_WHOLE_TREE
+from graphdb.domain.search import statements as search_statements
 from graphdb.indexes import Index
-from graphdb.statement import SUBTREE, WHOLE_TREE
 from graphdb.store import Record
 
 # The backend's look at its own DDL: schema statements, run only by ``apply_indexes``.
@@ -96,22 +95,9 @@ def present(indexes: Sequence[Record], constraints: Sequence[Record]) -> set[tup
     return keys
 
 
-SEARCH = {
-    label: cypher.read(
-        f"falkordb.search.{label}",
-        f"CALL db.idx.fulltext.queryNodes('{label}', $text) YIELD node, score {tail}",
-        bound=SUBTREE,
-    )
-    for label, tail in SEARCHABLE.items()
-}
-SEARCH_WHOLE_TREE = {
-    label: cypher.read(
-        f"falkordb.search_whole_tree.{label}",
-        f"CALL db.idx.fulltext.queryNodes('{label}', $text) YIELD node, score {tail}",
-        bound=WHOLE_TREE,
-    )
-    for label, tail in SEARCHABLE_WHOLE_TREE.items()
-}
+SEARCH, SEARCH_WHOLE_TREE = search_statements(
+    "falkordb", lambda label: f"CALL db.idx.fulltext.queryNodes('{label}', $text) YIELD node"
+)
 
 # Declared at import so that the Cypher lint test sees every DDL statement.
 ALL_STEPS = [step for index in INDEXES for step in steps(index)]

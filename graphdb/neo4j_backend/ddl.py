@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from graphdb import statement as cypher
 from graphdb.domain import INDEXES
-from graphdb.domain.search import SEARCHABLE, SEARCHABLE_WHOLE_TREE
+from graphdb.domain.search import statements as search_statements
 from graphdb.indexes import Index
-from graphdb.statement import SUBTREE, WHOLE_TREE
 
 # The backend's look at its own DDL: schema statements, run only by ``apply_indexes``.
 LIST_INDEXES = cypher.schema("neo4j.list_indexes", "SHOW INDEXES YIELD name RETURN name")
@@ -50,22 +49,10 @@ def statement(index: Index) -> cypher.Statement:
 
 
 _FULLTEXT = {index.label: index.name for index in INDEXES if index.kind == "fulltext"}
-SEARCH = {
-    label: cypher.read(
-        f"neo4j.search.{label}",
-        f"CALL db.index.fulltext.queryNodes('{_FULLTEXT[label]}', $text) YIELD node, score {tail}",
-        bound=SUBTREE,
-    )
-    for label, tail in SEARCHABLE.items()
-}
-SEARCH_WHOLE_TREE = {
-    label: cypher.read(
-        f"neo4j.search_whole_tree.{label}",
-        f"CALL db.index.fulltext.queryNodes('{_FULLTEXT[label]}', $text) YIELD node, score {tail}",
-        bound=WHOLE_TREE,
-    )
-    for label, tail in SEARCHABLE_WHOLE_TREE.items()
-}
+SEARCH, SEARCH_WHOLE_TREE = search_statements(
+    "neo4j",
+    lambda label: f"CALL db.index.fulltext.queryNodes('{_FULLTEXT[label]}', $text) YIELD node",
+)
 
 # Declared at import so that the Cypher lint test sees every DDL statement.
 ALL_STATEMENTS = [statement(index) for index in INDEXES]

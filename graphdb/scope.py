@@ -45,6 +45,14 @@ class Scope:
         scope._roots = None
         return scope
 
+    @classmethod
+    def nothing(cls) -> Scope:
+        """No subtree at all: a caller who may see no organisation's records (a member
+        account, which reads only its own record by key)."""
+        scope = cls.__new__(cls)
+        scope._roots = ()
+        return scope
+
     @property
     def roots(self) -> tuple[str, ...] | None:
         """The subtree roots, sorted; None for the whole tree."""
@@ -68,6 +76,8 @@ class Scope:
     def __repr__(self) -> str:
         if self._roots is None:
             return "Scope.everything()"
+        if not self._roots:
+            return "Scope.nothing()"
         return f"Scope({', '.join(map(repr, self._roots))})"
 
 

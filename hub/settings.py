@@ -16,6 +16,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from graphdb import GraphUrlError, parse_graph_url
 
 DEMO_PII_KEY = "youthgraph-demo-key-not-for-production"
+DEMO_AUTH_SECRET = "youthgraph-demo-auth-secret-not-for-production"
 REDIS_SCHEMES = ("redis", "rediss", "unix")
 
 
@@ -54,6 +55,25 @@ class Settings(BaseSettings):
         SecretStr(DEMO_PII_KEY),
         description="secret key of the ID-number and phone hashes; set one in production",
     )
+    issuer: str | None = Field(
+        None,
+        description="the sign-on issuer: the hub's public https URL (default: "
+        "http://HUB_HOST:HUB_PORT); tokens, discovery and redirects name it",
+    )
+    auth_secret: SecretStr = Field(
+        SecretStr(DEMO_AUTH_SECRET),
+        description="secret that seals the signing keys in the graph and keys CSRF tokens "
+        "and pairwise subjects; set one in production, and keep it",
+    )
+    token_audience: str = Field(
+        "youthgraph-hub", min_length=1, description="the aud of the access tokens the hub issues"
+    )
+    access_token_minutes: int = Field(
+        10, ge=1, le=60, description="lifetime of access and ID tokens, in minutes"
+    )
+    refresh_token_days: int = Field(
+        30, ge=1, le=365, description="lifetime of a refresh token family, in days"
+    )
     graphql_ide: bool = Field(True, description="serve the GraphiQL IDE at /graphql")
     graphql_introspection: bool = Field(True, description="answer introspection queries")
     graphql_federation: bool = Field(
@@ -85,7 +105,7 @@ class Settings(BaseSettings):
     def _lower_case(cls, value: object) -> object:
         return value.strip().lower() if isinstance(value, str) else value
 
-    @field_validator("pii_key")
+    @field_validator("pii_key", "auth_secret")
     @classmethod
     def _pii_key(cls, value: SecretStr) -> SecretStr:
         if len(value.get_secret_value()) < 16:
@@ -93,6 +113,26 @@ class Settings(BaseSettings):
                 "it must be at least 16 characters: set a long random secret, and keep it"
             )
         return value
+
+    @field_validator("issuer")
+    @classmethod
+    def _issuer(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("it must be the hub's URL, such as https://hub.example.org")
+        if parts.query or parts.fragment:
+            raise ValueError("it must have no query or fragment (RFC 8414)")
+        return value.strip().rstrip("/")
+
+    @property
+    def issuer_url(self) -> str:
+        """The issuer every token names: HUB_ISSUER, or this process's own address."""
+        if self.issuer:
+            return self.issuer
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
 
     @field_validator("graph_url")
     @classmethod

@@ -10,6 +10,7 @@ import importlib
 from graphdb.indexes import Index, unique
 from graphdb.listing import Listing
 from graphdb.model import LABELS
+from graphdb.security import INDEXES as SECURITY_INDEXES
 
 INDEXES: tuple[Index, ...] = (
     *(unique(label.name, label.key) for label in LABELS),
@@ -18,6 +19,7 @@ INDEXES: tuple[Index, ...] = (
         for label in LABELS
         for index in importlib.import_module(f"graphdb.domain.{label.domain}").INDEXES
     ),
+    *SECURITY_INDEXES,
 )
 
 # The labels listed under organisations (``graphdb.listing``): those whose module has a LISTING.

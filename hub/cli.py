@@ -49,6 +49,11 @@ from graphdb import Endpoint, GraphError, Store, migrate
 from graphdb.domain import organization
 from graphdb.falkordb_backend import die_with_parent
 from hub.app import create_app
+from hub.auth.accounts import Accounts
+from hub.auth.cli_clients import clients_app
+from hub.auth.cli_keys import keys_app
+from hub.auth.clients import ClientRegistry
+from hub.auth.demo import CREDENTIALS_FILE, provision_demo
 from hub.runtime import Runtime
 from hub.settings import DEMO_PII_KEY, Settings
 
@@ -211,6 +216,18 @@ async def _prepare(
         await migrate(store)
         if demo_scale is not None and not await store.read(organization.COUNT_BY_LEVEL):
             await _seed(store, settings, demo_scale, 1, 2000)
+        if demo_scale is not None:
+            hasher = IdentityHasher(settings.pii_key.get_secret_value())
+            accounts = Accounts(store, hasher, settings.auth_secret.get_secret_value())
+            demo = await provision_demo(
+                store, hasher, settings.data_dir, ClientRegistry(store), accounts
+            )
+            console.print(
+                "[bold]Sign in[/] at /login (or through a platform) as any of these; the same is "
+                f"in {settings.data_dir / CREDENTIALS_FILE}:"
+            )
+            for line in demo.summary():
+                console.print("  " + escape(line))
     return bind_host, bind_port
 
 
@@ -365,3 +382,7 @@ class _SeedBars(SeedProgress):
         task = self._tasks[stream.name]
         self._progress.update(task, total=self._progress.tasks[task].completed)
         self._progress.stop_task(task)
+
+
+app.add_typer(clients_app(_run), name="clients")
+app.add_typer(keys_app(_run), name="keys")

@@ -28,6 +28,7 @@ class Runtime:
     endpoint: Endpoint | None = None
     store: Store | None = None
     redis: redis.asyncio.Redis | None = None
+    redis_url: str | None = None
 
     def __post_init__(self) -> None:
         self.target = parse_graph_url(self.settings.graph_url)
@@ -63,6 +64,7 @@ class Runtime:
         await self.store.ping()
         redis_url = self.settings.redis_url or (self.endpoint.redis_url if self.endpoint else None)
         if redis_url:
+            self.redis_url = redis_url
             self.redis = redis.asyncio.Redis.from_url(redis_url)
             try:
                 await self.redis.ping()

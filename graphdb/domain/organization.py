@@ -154,3 +154,13 @@ TREE = cypher.read(
     """,
     bound=SUBTREE,
 )
+
+ROOTS = cypher.read(
+    "organization.roots",
+    """
+    MATCH (o:Organization)
+    WHERE o.level = 1
+    RETURN o.id AS id
+    """,
+    bound=PUBLIC,
+)

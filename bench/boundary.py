@@ -30,7 +30,7 @@ from strawberry.relay import to_base64
 from bench.seeded import opened, options
 from bench.timing import interleaved, line
 from graphdb import EmbeddedEngine, Scope, Store
-from schema import Context, schema
+from schema import Caller, Context, schema
 
 NEIGHBORHOOD = """query ($id: ID!) { neighborhood(id: $id, hops: 2, first: 50) {
   distance node { __typename ... on SourceRecord { key } } } }"""
@@ -61,7 +61,7 @@ _EVERYTHING_THEN_BOUNDED = {"everything": _first, "bounded": _second}
 def asking(store: Store, query: str, scope: Scope, **variables: Any) -> Ask:
     async def ask() -> Any:
         result = await schema.execute(
-            query, variable_values=variables, context_value=Context(store, scope)
+            query, variable_values=variables, context_value=Context(store, Caller.tool(scope))
         )
         assert result.errors is None, result.errors
         return result.data

@@ -28,7 +28,7 @@ from typing import Any
 from bench.seeded import opened, options
 from bench.timing import interleaved, line
 from graphdb import EmbeddedEngine, Scope, Store
-from schema import Context, schema
+from schema import Caller, Context, schema
 
 TRACE = """query ($key: String!) { trace(memberKey: $key) {
   member { key name } branch { code } chain { code } posts { title }
@@ -52,7 +52,7 @@ EVERYTHING = Scope.everything()
 
 async def ask(store: Store, query: str, **variables: Any) -> Any:
     result = await schema.execute(
-        query, variable_values=variables, context_value=Context(store, EVERYTHING)
+        query, variable_values=variables, context_value=Context(store, Caller.tool(EVERYTHING))
     )
     assert result.errors is None, result.errors
     return result.data

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -12,7 +13,7 @@ from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware import Middleware
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import Message, Receive, Send
@@ -21,8 +22,12 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 
-from graphdb import GraphError, GraphUnavailable, Scope
+from graphdb import GraphError, GraphUnavailable
+from graphdb.security.audit import PiiKeys
 from hub import errors, ide
+from hub.auth.authority import Authority, Unauthorized, bearer_challenge
+from hub.auth.routes import routes as auth_routes
+from hub.auth.state import AuthUnavailable
 from hub.body_limit import BodyLimit
 from hub.runtime import Runtime
 from hub.settings import Settings
@@ -46,7 +51,11 @@ class HubGraphQL(GraphQL[Context, None]):
     def __init__(self, runtime: Runtime, settings: Settings) -> None:
         super().__init__(schema, graphql_ide="graphiql" if settings.graphql_ide else None)
         self.runtime = runtime
+        self.settings = settings
+        self._authority: Authority | None = None
+        self._opening = asyncio.Lock()
         self.introspection = settings.graphql_introspection
+        self.pii = PiiKeys(settings.pii_key.get_secret_value())  # full ID numbers and phones
         self.limits = Limits(
             max_depth=settings.graphql_max_depth,
             max_aliases=settings.graphql_max_aliases,
@@ -55,6 +64,24 @@ class HubGraphQL(GraphQL[Context, None]):
             max_scan=settings.graphql_max_scan,
             federation=settings.graphql_federation,
         )
+
+    async def authority(self) -> Authority:
+        """Sign-on for this process, opened on first use over the runtime's store and Redis."""
+        if self._authority is None:
+            async with self._opening:
+                if self._authority is None:
+                    store, client, url = (
+                        self.runtime.store,
+                        self.runtime.redis,
+                        self.runtime.redis_url,
+                    )
+                    if store is None or client is None or url is None:
+                        raise GraphUnavailable("the hub's store or Redis is not open")
+                    self._authority = await Authority.open(self.settings, store, client, url)
+        return self._authority
+
+    def forget_authority(self) -> None:
+        self._authority = None
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
@@ -72,18 +99,23 @@ class HubGraphQL(GraphQL[Context, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
-        return self.context()
+        return await self.context(request)
 
-    def context(self) -> Context:
+    async def context(self, connection: HTTPConnection) -> Context:
+        """The request's context: the caller its bearer token names (anonymous without one).
+
+        Checking a token reads no graph: the keys are cached, and the revocation
+        list is one Redis call (``hub.auth.authority``).
+        """
         if self.runtime.store is None:
             raise GraphUnavailable("the hub's store is not open")
-        # Every caller sees the whole tree until sign-on decides the scope from the
-        # caller's token (the OAuth / OpenID Connect issue): said here, by name.
+        authority = await self.authority()
         return Context(
             store=self.runtime.store,
-            scope=Scope.everything(),
+            caller=await authority.caller(connection),
             limits=self.limits,
             introspection=self.introspection,
+            pii=self.pii,
         )
 
     def create_response(
@@ -108,6 +140,20 @@ class HubGraphQL(GraphQL[Context, None]):
             answer = errors.from_http_exception(error)
         except GraphUnavailable as error:
             answer = errors.graph_unavailable(error.code)
+        except Unauthorized as error:
+            answer = errors.refusal(
+                401,
+                error.code,
+                error.description,
+                {"WWW-Authenticate": bearer_challenge(error.description)},
+            )
+        except AuthUnavailable as error:
+            answer = errors.refusal(
+                503,
+                error.code,
+                "the hub cannot check tokens now (Redis does not answer); retry shortly",
+                {"Retry-After": str(errors.RETRY_AFTER_SECONDS)},
+            )
         await answer(scope, receive, send)
 
     async def _answer(self, request: Request) -> Response:
@@ -122,7 +168,7 @@ class HubGraphQL(GraphQL[Context, None]):
             request=request,
             request_adapter=self.request_adapter_class(request),
             sub_response=sub_response,
-            context=self.context(),
+            context=await self.context(request),
             root_value=None,
             request_data=operation,
         )
@@ -203,12 +249,16 @@ def _one_operation(body: bytes) -> GraphQLRequestData | None:
 def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
     hub = runtime or Runtime(settings)
 
+    graphql = HubGraphQL(hub, settings)
+
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         await hub.open()
         try:
+            await graphql.authority()  # keys made, revocations loaded, before the first call
             yield
         finally:
+            graphql.forget_authority()
             await hub.close()
 
     async def health(_: Request) -> JSONResponse:
@@ -233,11 +283,11 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
     async def home(_: Request) -> RedirectResponse:
         return RedirectResponse("/graphql")
 
-    graphql = HubGraphQL(hub, settings)
     routes: list[BaseRoute] = [
         Route("/", home),
         Route("/health", health),
         Route("/graphql", graphql),  # the view answers other methods: 405, coded
+        *auth_routes(graphql.authority),
     ]
     if settings.graphql_ide:
         routes.append(Mount(ide.PATH, app=ide.Assets(), name="ide"))

@@ -48,6 +48,7 @@ from connectors.synthetic import SCALES, Scale, SeedProgress, Stream, SyntheticP
 from graphdb import Endpoint, GraphError, Store, migrate
 from graphdb.domain import organization
 from graphdb.falkordb_backend import die_with_parent
+from graphdb.security.audit import PiiKeys
 from hub.app import create_app
 from hub.auth.accounts import Accounts
 from hub.auth.cli_clients import clients_app
@@ -341,7 +342,7 @@ async def _seed(
         console.print(
             "[yellow]note:[/] hashing identifiers with the demo key; set HUB_PII_KEY for real data"
         )
-    province = SyntheticProvince(scale, seed_value, IdentityHasher(key))
+    province = SyntheticProvince(scale, seed_value, IdentityHasher(key), sealer=PiiKeys(key).sealer)
     started = time.perf_counter()
     with _SeedBars() as bars:
         written = await seed(store, province, batch_size=batch_size, progress=bars)

@@ -1,9 +1,14 @@
-"""The per-request GraphQL context: the store, the caller's scope, and fresh DataLoaders.
+"""The per-request GraphQL context: the store, the caller, and fresh DataLoaders.
 
-The scope has no default: whoever builds a context says which subtrees the
-caller sees, and every statement a resolver runs is held to it. Loaders are
-built for every request and dropped with it, so nothing read for one caller is
-ever served to another, and batching never outlives a request.
+The caller has no default: whoever builds a context says who is asking
+(:class:`~schema.caller.Caller`, from a verified token or ``Caller.anonymous()``),
+hence which subtrees they see (``scope``, every statement a resolver runs is
+held to it) and which types and fields they may ask for (``schema.grants``).
+Loaders are built for every request and dropped with it, so nothing read for
+one caller is ever served to another, and batching never outlives a request.
+``pii`` (``HUB_PII_KEY``'s seal and record hash) is what full ID numbers and
+phones need; without it they are never answered. ``disclosures`` collects the
+request's reads of them for the audit trail (``schema.audit``), which opens it.
 """
 
 from __future__ import annotations
@@ -15,6 +20,9 @@ from typing import Any, Generic, TypeVar
 from aiodataloader import DataLoader
 
 from graphdb import Record, Scope, Statement, Store
+from graphdb.security.audit import PiiKeys
+from schema.caller import Caller
+from schema.grants import SELF_TYPES, known, readable_types
 from schema.protection import Limits
 
 K = TypeVar("K", bound=Hashable)
@@ -43,13 +51,40 @@ class Loader(Generic[K, V]):
         self._loader.prime(key, value)
 
 
+@dataclass(frozen=True)
+class Disclosure:
+    """One full value answered: which field (``Member.idNumber``), of which record, and the
+    lineage of the record's branch."""
+
+    name: str
+    record: str
+    lineage: tuple[str, ...]
+
+
 @dataclass
 class Context:
     store: Store
-    scope: Scope
+    caller: Caller
     limits: Limits = field(default_factory=Limits)
     introspection: bool = True
+    pii: PiiKeys | None = None
+    # None until the audit trail opens it for the request: no trail, no full values.
+    disclosures: list[Disclosure] | None = None
     _loaders: dict[str, Loader[Any, Any]] = field(default_factory=dict)
+
+    @property
+    def scope(self) -> Scope:
+        """The subtrees the caller sees: every read a resolver runs is held to them."""
+        return self.caller.scope
+
+    def reads(self, type_name: str) -> bool:
+        """Whether the caller may be answered nodes of ``type_name`` (``schema.grants``)."""
+        return type_name in readable_types(known(self.caller.grants))
+
+    def may_load(self, type_name: str, key: str) -> bool:
+        """Whether a node of ``type_name`` keyed ``key`` may be loaded for the caller: a
+        type they may read, or their own Person and Member record."""
+        return self.reads(type_name) or (key == self.caller.person_id and type_name in SELF_TYPES)
 
     def loader(
         self, name: str, batch: Callable[[Sequence[K]], Awaitable[Sequence[V]]]

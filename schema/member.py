@@ -11,10 +11,20 @@ from strawberry.types import Info
 
 from graphdb import model
 from graphdb.domain import member as cypher
+from schema.audit import reveal
 from schema.connection import Connection, Direction, Listed, iso_date, page
 from schema.context import Context
 from schema.node import GraphNode, exactly_one
 from schema.organization import Organization
+
+FULL_ID_NUMBER = (
+    "The full ID number: needs pii:read and a purpose sent in X-Purpose; every read is "
+    "audited. Null when the source sent none."
+)
+FULL_PHONE = (
+    "The full mobile number: needs pii:read and a purpose sent in X-Purpose; every read is "
+    "audited. Null when the source sent none."
+)
 
 
 @strawberry.federation.type(
@@ -31,6 +41,14 @@ class Member(GraphNode):
     status: str
     joined_on: dt.date | None
     branch_id: strawberry.Private[str]
+
+    @strawberry.field(description=FULL_ID_NUMBER)
+    async def id_number(self, info: Info[Context, None]) -> str | None:
+        return await reveal(info, "Member", "idNumber", self.key)
+
+    @strawberry.field(description=FULL_PHONE)
+    async def phone(self, info: Info[Context, None]) -> str | None:
+        return await reveal(info, "Member", "phone", self.key)
 
     @strawberry.field(description="The branch the member is enrolled in.")
     async def branch(self, info: Info[Context, None]) -> Organization | None:

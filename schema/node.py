@@ -60,8 +60,14 @@ class GraphNode(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info[Context, None], node_ids: Iterable[str], required: bool = False
     ) -> list[Self | None]:
-        records = await info.context.nodes(cls.by_ids).load_many(list(node_ids))
-        return [cls.from_record(record) if record else None for record in records]
+        # A type the caller may not read is never loaded (``schema.grants``): its nodes
+        # answer null, as ones that do not exist, through node, nodes, _entities, search
+        # and the traversals alike.
+        ids = list(node_ids)
+        wanted = [key for key in ids if info.context.may_load(cls.__name__, key)]
+        records = await info.context.nodes(cls.by_ids).load_many(wanted) if wanted else []
+        found = dict(zip(wanted, records, strict=True))
+        return [cls.from_record(record) if (record := found.get(key)) else None for key in ids]
 
     @classmethod
     async def load(cls, info: Info[Context, None], key: str) -> Self | None:

@@ -1,4 +1,5 @@
-"""People: anyone a youth platform knows. Personal fields come masked only."""
+"""People: anyone a youth platform knows. Personal fields come masked, or in full behind
+``pii:read`` and a declared purpose (``schema.audit``); ``viewer``, a signed-in person's own."""
 
 from __future__ import annotations
 
@@ -7,10 +8,13 @@ import datetime as dt
 import strawberry
 from strawberry.types import Info
 
-from graphdb import model
+from graphdb import Scope, model
+from graphdb.domain import member as members
+from graphdb.domain import organization as organizations
 from graphdb.domain import person as cypher
+from schema.audit import reveal
 from schema.context import Context
-from schema.member import Member
+from schema.member import FULL_ID_NUMBER, FULL_PHONE, Member
 from schema.node import GraphNode
 
 
@@ -28,3 +32,39 @@ class Person(GraphNode):
     @strawberry.field(description="The person as a league member; null if not a member.")
     async def member(self, info: Info[Context, None]) -> Member | None:
         return await Member.load(info, self.key) if self.is_member else None
+
+    @strawberry.field(description=FULL_ID_NUMBER)
+    async def id_number(self, info: Info[Context, None]) -> str | None:
+        return await reveal(info, "Person", "idNumber", self.key)
+
+    @strawberry.field(description=FULL_PHONE)
+    async def phone(self, info: Info[Context, None]) -> str | None:
+        return await reveal(info, "Person", "phone", self.key)
+
+
+async def viewer(info: Info[Context, None]) -> Person | None:
+    """The signed-in account's own person; null for anonymous callers, clients and tools.
+
+    Read by the scope of the person's own branch, so the bound is in the Cypher
+    as for any read (a person in no branch is bounded by their own key alone).
+    The request's loaders are primed with the person, their member record and
+    their branch, so ``member`` and ``branch`` below answer from them whatever the
+    caller's own scope (a member account's is empty).
+    """
+    context = info.context
+    key = context.caller.person_id
+    if context.caller.kind != "account" or key is None:
+        return None
+    store = context.store
+    rows = await store.read(cypher.BRANCH_OF, {"id": key}, scope=Scope.everything())
+    if not rows:
+        return None
+    branch = rows[0]["branch"]
+    own = Scope(branch) if branch else Scope.everything()
+    people = [row["node"] for row in await store.read(cypher.BY_IDS, {"ids": [key]}, scope=own)]
+    context.prime(cypher.BY_IDS, [key], people)
+    if branch:
+        for statement, ids in ((members.BY_IDS, [key]), (organizations.BY_IDS, [branch])):
+            found = await store.read(statement, {"ids": ids}, scope=own)
+            context.prime(statement, ids, [row["node"] for row in found])
+    return Person.from_record(people[0]) if people else None

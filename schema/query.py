@@ -6,10 +6,12 @@ import strawberry
 from strawberry import relay
 
 from schema.activity import activities, activity
+from schema.audit import audit_trail
 from schema.enterprise import enterprise, enterprises
 from schema.member import member, members
 from schema.node import RecordIds
 from schema.organization import organization, organization_tree, organizations
+from schema.person import viewer
 from schema.search import search
 from schema.trace import trace, trace_organization
 from schema.traversal import neighborhood, path
@@ -78,4 +80,12 @@ class Query:
     activity = strawberry.field(
         resolver=activity,
         description="An activity by global id or by key; null if unknown.",
+    )
+    viewer = strawberry.field(
+        resolver=viewer,
+        description="The signed-in person's own record; null without an account's token.",
+    )
+    audit_trail = strawberry.field(
+        resolver=audit_trail,
+        description="Reads of full ID numbers and phones, newest first; needs audit:read.",
     )

@@ -34,7 +34,8 @@ async def search(
     if not 0 < first <= limit:
         raise HubGraphQLError(f"first must be between 1 and {limit}")
     hits: list[tuple[float, SearchType, str]] = []
-    for kind in types or list(SearchType):
+    # Only the types the caller may read are searched at all (schema.grants).
+    for kind in [k for k in types or list(SearchType) if info.context.reads(k.value)]:
         rows = await info.context.store.search(
             kind.value, text, limit=first, scope=info.context.scope
         )

@@ -20,9 +20,10 @@ from connectors import IdentityHasher
 from connectors.synthetic import SCALES, SyntheticProvince, seed
 from graphdb import EmbeddedEngine, Endpoint, Store, connect, migrate, parse_graph_url
 from graphdb.domain import organization
+from graphdb.security.audit import PiiKeys
 from tests.fixtures.province_graph import ProvinceGraph, rebuild
+from tests.fixtures.secrets import TEST_PII_KEY
 
-TEST_PII_KEY = "tests-only-pii-key-0123456789"
 SEEDED_SCALE = SCALES["tiny"]
 SEEDED_SEED = 7
 NEO4J_SKIP = "NEO4J_URI is not set: the Neo4j backend run of this test was skipped"
@@ -76,8 +77,15 @@ def hasher() -> IdentityHasher:
 
 
 @pytest.fixture(scope="session")
-def province(hasher: IdentityHasher) -> SyntheticProvince:
-    return SyntheticProvince(SEEDED_SCALE, SEEDED_SEED, hasher)
+def pii_keys() -> PiiKeys:
+    """``HUB_PII_KEY`` as a request's context holds it: the seal of raw values, the record hash."""
+    return PiiKeys(TEST_PII_KEY)
+
+
+@pytest.fixture(scope="session")
+def province(hasher: IdentityHasher, pii_keys: PiiKeys) -> SyntheticProvince:
+    """The seeded province, its raw ID numbers and phones sealed as a real source's are."""
+    return SyntheticProvince(SEEDED_SCALE, SEEDED_SEED, hasher, sealer=pii_keys.sealer)
 
 
 @pytest.fixture(scope="session")

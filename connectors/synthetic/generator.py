@@ -6,7 +6,10 @@ Each stream draws from its own random generator seeded from ``(seed, stream)``,
 so streams are reproducible on their own. The tree is built by ``tree.py``,
 posts and their holders planned by ``cadres.py``, identifiers made by
 ``identifiers.py``; personal identifiers leave this module only as keyed hash
-and masked form.
+and masked form, and sealed (``*_sealed``) when the province is given a
+:class:`~graphdb.security.seal.Sealer` (purpose ``pii``, from the same key as the
+hasher): the raw values then open behind ``pii:read``. Seals take a fresh nonce
+each time, so sealed rows are the same row for row once opened, not as text.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from connectors.synthetic.identifiers import (
 from connectors.synthetic.regions import Region
 from connectors.synthetic.scales import Scale
 from connectors.synthetic.tree import AREA_FIELDS, ENTERPRISE_FIELDS, Tree, build_tree, kind
+from graphdb.security.seal import Sealer
 
 Row = dict[str, Any]
 
@@ -42,10 +46,13 @@ _HOUR_MS = 3_600_000
 class SyntheticProvince:
     """Every row of one synthetic province, stream by stream."""
 
-    def __init__(self, scale: Scale, seed: int, hasher: IdentityHasher) -> None:
+    def __init__(
+        self, scale: Scale, seed: int, hasher: IdentityHasher, *, sealer: Sealer | None = None
+    ) -> None:
         self.scale = scale
         self.seed = seed
         self.hasher = hasher
+        self.sealer = sealer
         self._tree: Tree | None = None
         self._member_branch: array[int] | None = None
         self._enterprise_counties: list[Region] | None = None
@@ -114,19 +121,20 @@ class SyntheticProvince:
         half = 0 if index < self.scale.members else 250
         id_number = self._id_number(serial, region, birth, female, half)
         protected_id = self.hasher.protect_id_number(id_number)
-        protected_phone = self.hasher.phone(phone(index))
-        return {
-            "id": person_id(index),
-            "birth_date": birth.isoformat(),
-            "props": {
-                "name": names.person_name(rng, female),
-                "gender": "F" if female else "M",
-                "id_number_hash": protected_id.hash,
-                "id_number_masked": protected_id.masked,
-                "phone_hash": protected_phone.hash,
-                "phone_masked": protected_phone.masked,
-            },
+        raw_phone = phone(index)
+        protected_phone = self.hasher.phone(raw_phone)
+        props = {
+            "name": names.person_name(rng, female),
+            "gender": "F" if female else "M",
+            "id_number_hash": protected_id.hash,
+            "id_number_masked": protected_id.masked,
+            "phone_hash": protected_phone.hash,
+            "phone_masked": protected_phone.masked,
         }
+        if self.sealer is not None:
+            props["id_number_sealed"] = self.sealer.seal(id_number)
+            props["phone_sealed"] = self.sealer.seal(raw_phone)
+        return {"id": person_id(index), "birth_date": birth.isoformat(), "props": props}
 
     def posts(self) -> Iterator[Row]:
         """Posts of every organisation; vacant ones carry ``vacant_since``."""

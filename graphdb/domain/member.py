@@ -5,7 +5,9 @@ sits on the same node as ``Person`` (``graphdb.domain.person``), so one id
 traces both. Members are written with both labels at once (``member.upsert``):
 adding a label to an existing node is far slower on FalkorDB than creating the
 node with it (10 s against 0.6 s for 20,000 nodes). A member belongs to their
-branch: a caller sees the members of the branches in their subtree.
+branch: a caller sees the members of the branches in their subtree. A member's
+raw ID number and phone are sealed in ``props`` like any person's, and read only
+by ``person.sealed``: no statement here returns them.
 """
 
 from graphdb import statement as cypher

@@ -7,13 +7,18 @@ stored only as a keyed hash (``*_hash``, for matching) and a masked form
 (``*_masked``, for display); the raw value never reaches the graph. A person who
 is not a member belongs to no organisation, so only callers who see the whole
 tree see them.
+
+The raw ID number and phone are also kept sealed (``id_number_sealed``,
+``phone_sealed``: AES-256-GCM under ``HUB_PII_KEY``, ``graphdb.security.seal``),
+written with the rest of ``props`` by :data:`UPSERT` and ``member.upsert``; only
+:data:`SEALED` reads them, for the full values behind ``pii:read``.
 """
 
 from graphdb import statement as cypher
 from graphdb.indexes import fulltext, lookup
 from graphdb.model import PERSON
 from graphdb.scope import within
-from graphdb.statement import SUBTREE
+from graphdb.statement import SUBTREE, WHOLE_TREE
 
 INDEXES = (
     lookup("Person", "id_number_hash"),
@@ -47,6 +52,33 @@ BY_IDS = cypher.read(
               is_member: b IS NOT NULL}} AS node
     """,
     bound=SUBTREE,
+)
+
+# The sealed raw values, with the lineage of the person's branch for the audit trail.
+SEALED = cypher.read(
+    "person.sealed",
+    f"""
+    UNWIND $ids AS id
+    MATCH (p:Person {{id: id}})
+    WITH p
+    OPTIONAL MATCH (p)-[:MEMBER_OF]->(b:Organization)
+    WITH p, b
+    WHERE {within("b")}
+    RETURN p {{.id, .id_number_sealed, .phone_sealed, lineage: coalesce(b.lineage, [])}} AS node
+    """,
+    bound=SUBTREE,
+)
+
+# The branch of one person (null if not a member): where a signed-in account's own
+# record is read from (``viewer``), by that branch's scope. Nothing else of the person.
+BRANCH_OF = cypher.read(
+    "person.branch_of",
+    """
+    MATCH (p:Person {id: $id})
+    OPTIONAL MATCH (p)-[:MEMBER_OF]->(b:Organization)
+    RETURN b.id AS branch
+    """,
+    bound=WHOLE_TREE,
 )
 
 COUNT = PERSON.count()

@@ -19,19 +19,10 @@ from graphdb.indexes import Index
 MODULES = ("signing_key", "oauth_client", "account", "refresh_token", "revocation", "audit")
 
 
-def _indexes() -> tuple[Index, ...]:
-    found: list[Index] = []
-    for name in MODULES:
-        try:
-            module = importlib.import_module(f"graphdb.security.{name}")
-        except ModuleNotFoundError as missing:
-            if missing.name != f"graphdb.security.{name}":
-                raise
-            continue
-        found += getattr(module, "INDEXES", ())
-    return tuple(found)
-
-
-INDEXES: tuple[Index, ...] = _indexes()
+INDEXES: tuple[Index, ...] = tuple(
+    index
+    for name in MODULES
+    for index in importlib.import_module(f"graphdb.security.{name}").INDEXES
+)
 
 __all__ = ["INDEXES", "MODULES"]

@@ -18,7 +18,7 @@ import redis.asyncio
 from starlette.requests import HTTPConnection
 
 from connectors import IdentityHasher
-from graphdb import Store
+from graphdb import Scope, Store
 from graphdb.domain import organization
 from graphdb.security.seal import Sealer
 from hub.auth import tokens
@@ -44,6 +44,12 @@ class Unauthorized(Exception):
     def __init__(self, description: str) -> None:
         super().__init__(description)
         self.description = description
+
+
+def bearer_challenge(description: str) -> str:
+    """The ``WWW-Authenticate`` value of a refused token (RFC 6750 §3)."""
+    said = description.replace("\\", "").replace('"', "'")
+    return f'Bearer realm="youthgraph", error="invalid_token", error_description="{said}"'
 
 
 @dataclass
@@ -187,10 +193,15 @@ class Authority:
             purpose = unquote(purpose).strip()
             if not _PURPOSE.match(purpose):
                 raise Unauthorized("X-Purpose must be a short text (1 to 200 characters)")
+        if not claims.orgs:  # no subtree: the public tree (and an account's own record)
+            scope, grants = Scope.everything(), frozenset[str]()
+        else:
+            scope = scope_for(list(claims.orgs), self.root_id)
+            grants = frozenset(claims.scopes) & frozenset(READ_SCOPES)
         return Caller(
             "account" if claims.person_id else "client",
-            scope_for(list(claims.orgs), self.root_id),
-            frozenset(claims.scopes) & frozenset(READ_SCOPES),
+            scope,
+            grants,
             subject=claims.subject,
             client_id=claims.client_id,
             person_id=claims.person_id,

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from authlib.oauth2.rfc6749 import grants
-from authlib.oauth2.rfc6749.errors import InvalidRequestError
+from authlib.oauth2.rfc6749.errors import InvalidRequestError, InvalidScopeError
+from authlib.oauth2.rfc6749.util import scope_to_list
 from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oidc.core.grants import OpenIDCode
 
@@ -95,11 +96,18 @@ class RefreshGrant:
 
 
 class _Issuing:
-    """Tokens are made by the server, which knows the request (family, auth time)."""
+    """Tokens are made by the server, which knows the request (family, auth time); a scope
+    the client was not granted is refused, never quietly dropped."""
 
     request: Any
     server: HubAuthorizationServer
     GRANT_TYPE: str | None
+
+    def validate_requested_scope(self) -> None:
+        asked = set(scope_to_list(self.request.payload.scope) or [])
+        client = self.request.client
+        if client is not None and asked - set(client.get_allowed_scope(" ".join(asked)).split()):
+            raise InvalidScopeError(f"this client may ask for: {' '.join(client.scopes)}")
 
     def generate_token(
         self,

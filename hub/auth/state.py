@@ -70,12 +70,14 @@ class AuthState:
     def __init__(self, client: redis.asyncio.Redis, store: Store, redis_url: str) -> None:
         self.redis = client
         self.store = store
+        shared: dict[str, Any] = {"connection_pool": client.connection_pool}  # closed with it
         self._limits = MovingWindowRateLimiter(
             RedisStorage(
                 _limits_url(redis_url),
                 implementation="redispy",
                 key_prefix=PREFIX + "limits",
                 wrap_exceptions=True,
+                **shared,
             )
         )
 

@@ -15,9 +15,8 @@ from hub.auth.demo import provision_demo
 from hub.settings import DEMO_AUTH_SECRET
 from tests.fixtures.hub import hub_client
 from tests.fixtures.oauth import RP_SCOPES, Place, redirect_uri
+from tests.fixtures.secrets import TEST_PII_KEY
 from tests.fixtures.sign_on import signing_on
-
-TEST_PII_KEY = "tests-only-pii-key-0123456789"  # the key tests/conftest.py seeds the province with
 
 
 @pytest.fixture
@@ -35,5 +34,5 @@ async def place(
         )
         public, _ = await registry.add("Youth app", "public", RP_SCOPES, [redirect_uri()])
         assert secret is not None
-        async with hub_client(engine, seeded_graph, pii_key=TEST_PII_KEY) as http:
+        async with hub_client(engine, seeded_graph, operator=False, pii_key=TEST_PII_KEY) as http:
             yield Place(http, demo, rp.client_id, secret, public.client_id)

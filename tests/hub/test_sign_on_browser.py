@@ -7,6 +7,7 @@ and ``chromium-driver`` are installed by the test command (``scripts/test``).
 
 from __future__ import annotations
 
+import socket
 import threading
 from collections.abc import AsyncIterator, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -21,6 +22,7 @@ from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.wait import WebDriverWait
 
@@ -32,6 +34,7 @@ from hub.auth.demo import DemoCredentials, provision_demo
 from hub.settings import DEMO_AUTH_SECRET
 from tests.fixtures.live import live_hub
 from tests.fixtures.oauth import Pkce
+from tests.fixtures.secrets import TEST_PII_KEY
 from tests.fixtures.sign_on import signing_on
 
 pytestmark = pytest.mark.slow
@@ -50,6 +53,13 @@ FLAGS = (
 )
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
 class Callback:
     """The relying platform's redirect URI: remembers every query it is sent."""
 
@@ -59,8 +69,10 @@ class Callback:
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
-                query = parse_qs(urlsplit(self.path).query)
-                owner.queries.append({key: values[0] for key, values in query.items()})
+                asked = urlsplit(self.path)
+                if asked.path == "/callback":  # not the browser's /favicon.ico
+                    query = parse_qs(asked.query)
+                    owner.queries.append({key: values[0] for key, values in query.items()})
                 body = b"<!doctype html><title>callback</title><p id=done>received</p>"
                 self.send_response(200)
                 self.send_header("Content-Type", "text/html")
@@ -109,7 +121,11 @@ async def platform(
                 "Volunteer platform", "confidential", ("openid", "profile", "phone"), [callback.url]
             )
             assert secret is not None
-            with live_hub(engine, seeded_graph) as hub:
+            port = free_port()
+            issuer = f"http://127.0.0.1:{port}"
+            with live_hub(
+                engine, seeded_graph, port=port, issuer=issuer, pii_key=TEST_PII_KEY
+            ) as hub:
                 yield hub, demo, client.client_id, secret, callback
     finally:
         callback.close()
@@ -135,7 +151,7 @@ async def test_a_person_signs_in_consents_and_the_platform_gets_a_code_that_work
     browser.find_element(By.ID, "phone").send_keys(person.phone)
     browser.find_element(By.ID, "password").send_keys("not the password")
     browser.find_element(By.ID, "sign-in").click()
-    error = browser.find_element(By.CSS_SELECTOR, "[role=alert]")
+    error = _wait_for(browser, "[role=alert]", By.CSS_SELECTOR)
     assert error.get_attribute("data-code") == "invalid_credentials"
 
     browser.find_element(By.ID, "password").send_keys(person.password)
@@ -178,12 +194,14 @@ async def test_a_form_whose_csrf_cookie_is_gone_is_refused(
     browser.find_element(By.ID, "phone").send_keys(person.phone)
     browser.find_element(By.ID, "password").send_keys(person.password)
     browser.find_element(By.ID, "sign-in").click()
-    error = browser.find_element(By.CSS_SELECTOR, "[role=alert]")
+    error = _wait_for(browser, "[role=alert]", By.CSS_SELECTOR)
     assert error.get_attribute("data-code") == "csrf_failed"
     assert browser.get_cookie("hub_session") is None
 
 
-def _wait_for(browser: WebDriver, element_id: str) -> None:
-    WebDriverWait(browser, 10).until(
-        expected_conditions.presence_of_element_located((By.ID, element_id))
+def _wait_for(browser: WebDriver, target: str, by: str = By.ID) -> WebElement:
+    """The element, once the page that has it has loaded (a click does not wait for it)."""
+    found: WebElement = WebDriverWait(browser, 10).until(
+        expected_conditions.presence_of_element_located((by, target))
     )
+    return found

@@ -1,7 +1,7 @@
 from graphql import get_introspection_query, parse
 
 from graphdb import Scope, Store
-from schema import Context, schema
+from schema import Caller, Context, schema
 from schema.cost import measure, pages
 from schema.protection import Limits
 
@@ -74,7 +74,7 @@ async def test_a_repeated_query_is_measured_with_each_request_s_variables_and_li
     fixed = "{ organizations(first: 60) { edges { node { name } } } }"
 
     async def refused(text: str, limits: Limits, **variables: object) -> list[str]:
-        context = Context(store=seeded, scope=Scope.everything(), limits=limits)
+        context = Context(store=seeded, caller=Caller.tool(Scope.everything()), limits=limits)
         result = await schema.execute(text, variable_values=variables, context_value=context)
         return [str((e.extensions or {}).get("code")) for e in result.errors or ()]
 

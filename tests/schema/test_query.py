@@ -5,6 +5,8 @@ from __future__ import annotations
 from connectors.synthetic import SyntheticProvince
 from graphdb import Scope, Store
 from schema import schema
+from schema.caller import PII_READ
+from schema.grants import field_needs
 from tests.fixtures.asking import ask
 
 MEMBER = """
@@ -87,9 +89,20 @@ async def test_a_scope_hides_what_lies_outside_the_subtree(
     assert [org["level"] for org in data["member"]["branch"]["parentChain"]] == [4, 3, 2]
 
 
-def test_no_raw_personal_field_exists_in_the_schema() -> None:
+def test_raw_personal_fields_exist_only_behind_pii_read() -> None:
     sdl = schema.as_str()
     assert "idNumberMasked" in sdl
     assert "phoneMasked" in sdl
-    for raw in ("idNumber:", "phone:", "idNumberHash", "phoneHash"):
-        assert raw not in sdl
+    for hashed in ("idNumberHash", "phoneHash"):
+        assert hashed not in sdl
+    full = {
+        (name, field)
+        for name, kind in schema._schema.type_map.items()
+        for field in getattr(kind, "fields", {})
+        if field in ("idNumber", "phone")
+    }
+    assert full == {("Member", "idNumber"), ("Member", "phone")} | {
+        ("Person", "idNumber"),
+        ("Person", "phone"),
+    }
+    assert all(PII_READ in field_needs(name, field) for name, field in full)

@@ -15,8 +15,10 @@ from pathlib import Path
 from strawberry.relay import to_base64
 
 from graphdb import PUBLIC, SUBTREE, WHOLE_TREE, Scope, Store
+from graphdb.security.audit import PiiKeys
 from graphdb.statement import registered
-from schema import Context, schema
+from schema import Caller, Context, schema
+from schema.caller import READ_SCOPES
 
 DOC = Path(__file__).parents[2] / "docs" / "queries.md"
 # Reads that no resolver runs, each with the reason.
@@ -26,6 +28,32 @@ NOT_FOR_RESOLVERS = {
     "post.count_filled": "whole-graph figures, for tools and the seed tests",
     "listing.tree": "numbering the tree for lists, by migrate and seed",
     "listing.unnumbered": "whether migrate must number the tree",
+    "organization.roots": "the root of the tree, looked up once when sign-on opens",
+    **{
+        f"account.{name}": "choosing the demo's people, by hub demo (hub.auth.demo)"
+        for name in (
+            "root",
+            "posts_under",
+            "organizations_under",
+            "members_without_post_under",
+            "people_without_post",
+        )
+    },
+    **dict.fromkeys(
+        (
+            "account.by_id",
+            "account.by_phone",
+            "account.by_person",
+            "account.person",
+            "oauth_client.by_id",
+            "oauth_client.list",
+            "oauth_client.known_organizations",
+            "refresh_token.find",
+            "revocation.unexpired",
+            "signing_key.all",
+        ),
+        "sign-on's own records, read by the authorization server (hub.auth)",
+    ),
     **{
         f"search.unindexed_{domain}": "names without search terms, for migrate"
         for domain in ("organization", "person", "enterprise", "activity")
@@ -53,6 +81,16 @@ query ($org: ID!, $member: ID!, $post: ID!, $uscc: String!, $fed: ID!, $registra
   trace(memberId: $member) { member { key } }
   traceOrganization(id: $org) { members posts { key } recentActivities { key } }
   organizationTree(root: "ORG0000002", depth: 2) { organization { key } }
+}
+"""
+
+
+# A signed-in member's own record, full values (read for a declared purpose), the trail.
+PERSONAL = """
+query ($member: ID!) {
+  viewer { key member { key branch { key } } }
+  member(id: $member) { idNumber phone }
+  auditTrail(first: 1) { edges { node { at } } }
 }
 """
 
@@ -99,7 +137,7 @@ def family(name: str) -> str:
 
 
 async def test_every_statement_a_resolver_runs_is_bounded_and_every_read_is_run(
-    seeded: Store,
+    seeded: Store, pii_keys: PiiKeys
 ) -> None:
     declared = {s.name: s for s in registered()}
     keys = {
@@ -117,26 +155,40 @@ async def test_every_statement_a_resolver_runs_is_bounded_and_every_read_is_run(
     documented = re.findall(r"```graphql\n(.*?)```", DOC.read_text(), flags=re.S)
     ran: set[str] = set()
 
-    async def run(query: str, scope: Scope, **variables: str) -> None:
+    async def run(query: str, caller: Caller, **variables: str) -> None:
+        context = Context(seeded, caller, pii=pii_keys)
         with seeded.round_trips.measure() as calls:
-            result = await schema.execute(
-                query, variable_values=variables, context_value=Context(seeded, scope)
-            )
+            result = await schema.execute(query, variable_values=variables, context_value=context)
         assert result.errors is None, result.errors
         ran.update(calls.statements)
 
     for scope in (Scope.everything(), Scope("ORG0000002"), Scope("ORG0000003", "ORG0000005")):
-        await run(LISTS, scope)
-        await run(EVERYTHING_ELSE, scope, **keys)
+        await run(LISTS, Caller.tool(scope))
+        await run(EVERYTHING_ELSE, Caller.tool(scope), **keys)
+        account = Caller(
+            "account",
+            scope,
+            frozenset(READ_SCOPES),
+            subject="statements-test",
+            person_id="P00000001",
+            purpose="checking that every statement is bounded",
+        )
+        await run(PERSONAL, account, member=keys["member"])
         for query in documented:
             if "$" not in query:
-                await run(query, scope)
+                await run(query, Caller.tool(scope))
     unbounded = {
         name
         for name in ran
-        if name not in declared or declared[name].bound not in (SUBTREE, PUBLIC, WHOLE_TREE)
+        if name not in declared
+        or (
+            declared[name].mode == "read"
+            and declared[name].bound not in (SUBTREE, PUBLIC, WHOLE_TREE)
+        )
     }
     assert unbounded == set()
+    # The one write a query makes: the audit entry of the full values it answered.
+    assert {name for name in ran if declared[name].mode != "read"} == {"audit.append"}
     backend = next(name.split(".")[0] for name in ran if ".search." in name)
     reads = {
         family(s.name)

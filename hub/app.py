@@ -27,6 +27,7 @@ from graphdb.security.audit import PiiKeys
 from hub import errors, ide
 from hub.auth.authority import Authority, Unauthorized, bearer_challenge
 from hub.auth.routes import routes as auth_routes
+from hub.auth.sms import SmsProvider
 from hub.auth.state import AuthUnavailable
 from hub.body_limit import BodyLimit
 from hub.runtime import Runtime
@@ -48,10 +49,13 @@ class HubGraphQL(GraphQL[Context, None]):
     ``Retry-After``.
     """
 
-    def __init__(self, runtime: Runtime, settings: Settings) -> None:
+    def __init__(
+        self, runtime: Runtime, settings: Settings, sms: SmsProvider | None = None
+    ) -> None:
         super().__init__(schema, graphql_ide="graphiql" if settings.graphql_ide else None)
         self.runtime = runtime
         self.settings = settings
+        self.sms = sms  # None: the console (hub.auth.sms.ConsoleSms)
         self._authority: Authority | None = None
         self._opening = asyncio.Lock()
         self.introspection = settings.graphql_introspection
@@ -77,7 +81,9 @@ class HubGraphQL(GraphQL[Context, None]):
                     )
                     if store is None or client is None or url is None:
                         raise GraphUnavailable("the hub's store or Redis is not open")
-                    self._authority = await Authority.open(self.settings, store, client, url)
+                    self._authority = await Authority.open(
+                        self.settings, store, client, url, sms=self.sms
+                    )
         return self._authority
 
     def forget_authority(self) -> None:
@@ -246,10 +252,14 @@ def _one_operation(body: bytes) -> GraphQLRequestData | None:
     return GraphQLRequestData(query, variables, name, extensions)
 
 
-def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
+def create_app(
+    settings: Settings, runtime: Runtime | None = None, *, sms: SmsProvider | None = None
+) -> Starlette:
+    """The hub's app; ``sms`` is where one-time codes go (a deployment's gateway, or a
+    test's stream), the console when not given."""
     hub = runtime or Runtime(settings)
 
-    graphql = HubGraphQL(hub, settings)
+    graphql = HubGraphQL(hub, settings, sms)
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:

@@ -55,6 +55,7 @@ from hub.auth.cli_clients import clients_app
 from hub.auth.cli_keys import keys_app
 from hub.auth.clients import ClientRegistry
 from hub.auth.demo import CREDENTIALS_FILE, provision_demo
+from hub.auth.operator import token_command
 from hub.runtime import Runtime
 from hub.settings import DEMO_PII_KEY, Settings
 
@@ -387,3 +388,4 @@ class _SeedBars(SeedProgress):
 
 app.add_typer(clients_app(_run), name="clients")
 app.add_typer(keys_app(_run), name="keys")
+app.command("token")(token_command(_run))

@@ -10,16 +10,21 @@ token only carries that into HTTP, for at most the access-token lifetime.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Annotated, Any
+
+import typer
 
 from graphdb import Store
 from graphdb.domain import organization
 from hub.auth import tokens
 from hub.auth.keys import KeyCache, key_sealer
+from hub.runtime import Runtime
 from hub.settings import Settings
 from schema.caller import READ_SCOPES
 
 OPERATOR = "hub-operator"
+Work = Callable[[Runtime], Coroutine[Any, Any, None]]
 
 
 async def operator_token(
@@ -46,3 +51,42 @@ async def operator_token(
         lifetime_s=settings.access_token_minutes * 60,
         now_s=int(time.time()),
     ).token
+
+
+def token_command(run: Callable[[Work], None]) -> Callable[..., None]:
+    """``hub token``: an operator's token on standard output, for scripts and the IDE."""
+
+    def token(
+        scope: Annotated[
+            list[str] | None,
+            typer.Option("--scope", help="a scope to grant (repeat); default: every read scope"),
+        ] = None,
+        org: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--org",
+                help="an organisation whose subtree it sees (repeat); "
+                "default: the root, the whole tree",
+            ),
+        ] = None,
+    ) -> None:
+        """Print a token for the GraphQL endpoint (valid HUB_ACCESS_TOKEN_MINUTES), signed by
+        the hub's keys: for scripts, benchmarks and the IDE's Authorization header."""
+
+        unknown = set(scope or ()) - set(READ_SCOPES)
+        if unknown:
+            raise typer.BadParameter(
+                f"unknown scope {', '.join(sorted(unknown))}; use {' '.join(READ_SCOPES)}"
+            )
+
+        async def work(runtime: Runtime) -> None:
+            async with runtime.opened() as store:
+                print(
+                    await operator_token(
+                        store, runtime.settings, scopes=scope or READ_SCOPES, orgs=org or ()
+                    )
+                )
+
+        run(work)
+
+    return token

@@ -1,10 +1,18 @@
-"""Fixtures of the hub's tests: a place to sign on (the demo's people and clients)."""
+"""Fixtures of the hub's tests: a place to sign on (the demo's people and clients), and
+``hub demo`` itself, run as a process on a free port."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from connectors import IdentityHasher
@@ -36,3 +44,39 @@ async def place(
         assert secret is not None
         async with hub_client(engine, seeded_graph, operator=False, pii_key=TEST_PII_KEY) as http:
             yield Place(http, demo, rp.client_id, secret, public.client_id)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[str], Path]]:
+    port = free_port()
+    data_dir = tmp_path / "data"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "hub", "demo", "--scale", "tiny", "--port", str(port)],
+        env={**os.environ, "HUB_DATA_DIR": str(data_dir)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"hub demo exited: {process.stdout.read() if process.stdout else ''}")
+        try:
+            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    yield base, process, data_dir
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
+    if process.stdout:
+        process.stdout.close()

@@ -34,7 +34,11 @@ COMPOSE: dict[str, Any] = yaml.safe_load((ROOT / "docker-compose.yml").read_text
 SERVICES: dict[str, dict[str, Any]] = COMPOSE["services"]
 
 # What an operator exports (or writes in .env): compose takes the secrets from there.
-OPERATOR = {"NEO4J_PASSWORD": "operator-neo4j-password", "HUB_PII_KEY": "operator-pii-key-0123"}
+OPERATOR = {
+    "NEO4J_PASSWORD": "operator-neo4j-password",
+    "HUB_PII_KEY": "operator-pii-key-0123",
+    "HUB_AUTH_SECRET": "operator-auth-secret-0123",
+}
 
 # `not_configs` in the entrypoint: names the image reads itself, never settings.
 IMAGE_CONTROLS = {
@@ -135,8 +139,9 @@ def test_neo4j_auth_is_one_the_image_accepts_and_compose_requires_the_password()
     without = {k: v for k, v in OPERATOR.items() if k != "NEO4J_PASSWORD"}
     with pytest.raises(LookupError, match="NEO4J_PASSWORD"):
         environment_of("neo4j", without)
-    with pytest.raises(LookupError, match="HUB_PII_KEY"):
-        environment_of("hub", {k: v for k, v in OPERATOR.items() if k != "HUB_PII_KEY"})
+    for secret in ("HUB_PII_KEY", "HUB_AUTH_SECRET"):
+        with pytest.raises(LookupError, match=secret):
+            environment_of("hub", {k: v for k, v in OPERATOR.items() if k != secret})
 
 
 def test_no_secret_is_written_in_the_file_or_lands_in_neo4j_conf() -> None:

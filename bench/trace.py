@@ -16,7 +16,14 @@ machine touches them alike. HTTP requests go through :class:`Http`, a minimal
 keep-alive HTTP/1.1 client: httpx spends 1 to 2 ms of its own per request,
 more than the hub's whole HTTP layer, and would measure the client.
 
-Prints p50/p99 of each and the ratio hub / (a) (goal: p50 within 2x).
+Prints p50/p99 of each and the ratio hub / (a) (goal: p50 within 2x). The hub is
+asked with an operator's token (every read scope, the whole tree).
+
+Then, signed in: the members of one city traced with a **cadre's token** for
+that city (a bounded caller: every read held to the city's subtree in its
+Cypher) against the operator's token on the same members (goal: within 1.15x),
+and the token check alone: a public ``organization`` lookup with the cadre's
+token against the same lookup with no token.
 """
 
 from __future__ import annotations
@@ -41,6 +48,8 @@ from bench.seeded import GRAPH, opened, options
 from bench.timing import interleaved, line
 from graphdb import EmbeddedEngine, Scope, Store
 from graphdb.domain import trace
+from hub.auth.operator import operator_token
+from hub.settings import Settings
 
 EVERYTHING = Scope.everything()
 TRACE = """query ($key: String!) { trace(memberKey: $key) {
@@ -48,6 +57,8 @@ TRACE = """query ($key: String!) { trace(memberKey: $key) {
   posts { title organization { name } } transfers { status from { name } to { name } }
   dues { month amountFen } registrationCount serviceHours
   trajectory { on kind summary } } }"""
+PUBLIC_ORG = """query ($code: String!) { organization(code: $code) { code name level } }"""
+ISSUER = "http://bench.hub"  # the hub and the tokens minted here name the same issuer
 TRACE_ORG = """query ($code: String!) { traceOrganization(code: $code) {
   organization { code name } chain { code name } members
   children { organization { code name } members cadres vacancies } activityCount } }"""
@@ -78,12 +89,15 @@ class Http:
         self.port = port
         self._streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
 
-    async def request(self, method: str, path: str, body: bytes = b"") -> bytes:
+    async def request(
+        self, method: str, path: str, body: bytes = b"", token: str | None = None
+    ) -> bytes:
         if self._streams is None:
             self._streams = await asyncio.open_connection("127.0.0.1", self.port)
         reader, writer = self._streams
+        bearer = f"authorization: Bearer {token}\r\n" if token else ""
         writer.write(
-            f"{method} {path} HTTP/1.1\r\nhost: 127.0.0.1\r\n"
+            f"{method} {path} HTTP/1.1\r\nhost: 127.0.0.1\r\n{bearer}"
             f"content-type: application/json\r\ncontent-length: {len(body)}\r\n\r\n".encode()
             + body
         )
@@ -132,15 +146,37 @@ async def main() -> None:
     committees = [org.id for org in province.tree.orgs if org.level == 4]
     orgs = [rng.choice(committees) for _ in range(args.samples)]
 
+    tree = province.tree
+    city = next(org for org in tree.orgs if org.level == 2)
+    city_index = tree.orgs.index(city)
+
+    def in_city(index: int) -> bool:
+        while index >= 0:
+            if index == city_index:
+                return True
+            index = tree.orgs[index].parent
+        return False
+
+    citizens = [
+        f"P{number + 1:08d}"
+        for number, branch in enumerate(province.member_branch)
+        if in_city(tree.branches[branch])
+    ]
+    city_members = [rng.choice(citizens) for _ in range(args.samples)]
+
     engine = EmbeddedEngine(args.data_dir)
     endpoint = engine.start()
     store = await opened(endpoint, province, args.data_dir)
+    settings = Settings(data_dir=args.data_dir, graph_name=GRAPH, issuer=ISSUER)
+    operator = await operator_token(store, settings)
+    cadre = await operator_token(store, settings, orgs=[city.id], subject="bench-city-cadre")
 
     env = {
         **os.environ,
         "HUB_DATA_DIR": str(args.data_dir),
         "HUB_GRAPH_NAME": GRAPH,
         "HUB_LOG_LEVEL": "warning",
+        "HUB_ISSUER": ISSUER,
     }
     hub_port, bare_port = free_port(), free_port()
     hub = spawn([sys.executable, "-m", "hub", "serve", "--port", str(hub_port)], env)
@@ -150,10 +186,12 @@ async def main() -> None:
     try:
         await ready(served, "/health")
 
-        def asking(query: str, variable: str) -> Callable[[str], Awaitable[Any]]:
+        def asking(
+            query: str, variable: str, token: str | None = operator
+        ) -> Callable[[str], Awaitable[Any]]:
             async def ask(key: str) -> Any:
                 body = orjson.dumps({"query": query, "variables": {variable: key}})
-                answer = orjson.loads(await served.request("POST", "/graphql", body))
+                answer = orjson.loads(await served.request("POST", "/graphql", body, token))
                 assert "errors" not in answer, answer
                 return answer
 
@@ -179,6 +217,19 @@ async def main() -> None:
                 ("traceOrganization", orgs, hub_trace_org, store_trace_org),
             )
         }
+        signed_in = {
+            "trace, city cadre": await interleaved(
+                city_members,
+                {"cadre": asking(TRACE, "key", cadre), "operator": hub_trace},
+            ),
+            "token check": await interleaved(
+                orgs,
+                {
+                    "cadre": asking(PUBLIC_ORG, "code", cadre),
+                    "none": asking(PUBLIC_ORG, "code", None),
+                },
+            ),
+        }
     finally:
         await served.close()
         await plain.close()
@@ -193,6 +244,12 @@ async def main() -> None:
     print(f"scale {scale.name}, {args.samples} samples each")
     for name, rows in report.items():
         print(line(name, rows, over=("hub", "store")) + " (goal <= 2)")
+    print(
+        line("trace, city cadre", signed_in["trace, city cadre"], over=("cadre", "operator"))
+        + " (goal <= 1.15)"
+    )
+    print(line("token check", signed_in["token check"], over=("cadre", "none")))
+    report |= signed_in
     print(json.dumps({"scale": scale.name, "samples": args.samples, "report": report}))
 
 

@@ -67,6 +67,10 @@ async def test_a_person_signs_in_and_a_platform_gets_tokens_userinfo_and_refresh
     assert phone not in body["id_token"]
     assert "nonce" in identity
 
+    as_access = await graphql(http, body["id_token"])  # an ID token is not an access token
+    assert as_access.status_code == 401
+    assert "at+jwt" in as_access.json()["errors"][0]["message"]
+
     info = await http.get("/oauth/userinfo", headers=bearer(body["access_token"]))
     assert info.status_code == 200, info.text
     assert info.json()["sub"] == identity["sub"]

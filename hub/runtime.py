@@ -14,6 +14,8 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
 import redis.asyncio
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialWithJitterBackoff
 
 from graphdb import EmbeddedEngine, Endpoint, GraphTarget, Store, connect, parse_graph_url
 from graphdb.errors import GraphUnavailable
@@ -65,7 +67,13 @@ class Runtime:
         redis_url = self.settings.redis_url or (self.endpoint.redis_url if self.endpoint else None)
         if redis_url:
             self.redis_url = redis_url
-            self.redis = redis.asyncio.Redis.from_url(redis_url)
+            # One quick retry: a connection of the pool that Redis closed (a restart
+            # between two requests) is opened again instead of failing the request.
+            self.redis = redis.asyncio.Redis.from_url(
+                redis_url,
+                retry=Retry(ExponentialWithJitterBackoff(base=0.01, cap=0.1), 1),
+                socket_connect_timeout=2,
+            )
             try:
                 await self.redis.ping()
             except (redis.RedisError, OSError) as error:

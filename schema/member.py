@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from enum import Enum
 from typing import Self
 
 import strawberry
 from strawberry.types import Info
 
-from graphdb import model
+from graphdb import Record, model
 from graphdb.domain import member as cypher
 from schema.audit import reveal
 from schema.connection import Connection, Direction, Listed, iso_date, page
@@ -27,6 +28,16 @@ FULL_PHONE = (
 )
 
 
+@dataclass(frozen=True)
+class Own:
+    """A signed-in person's own member and branch records, read by ``viewer`` within their
+    own branch. They answer ``viewer``'s fields only, never another path of the request:
+    the request's loaders stay held to the token's subtrees."""
+
+    member: Record | None
+    branch: Record | None
+
+
 @strawberry.federation.type(
     keys=["id"], description="A league member (团员): a person aged 14 to 28 in one branch."
 )
@@ -41,6 +52,8 @@ class Member(GraphNode):
     status: str
     joined_on: dt.date | None
     branch_id: strawberry.Private[str]
+    # Set under ``viewer`` only: the caller's own records, read within their own branch.
+    own: strawberry.Private[Own | None] = None
 
     @strawberry.field(description=FULL_ID_NUMBER)
     async def id_number(self, info: Info[Context, None]) -> str | None:
@@ -52,6 +65,8 @@ class Member(GraphNode):
 
     @strawberry.field(description="The branch the member is enrolled in.")
     async def branch(self, info: Info[Context, None]) -> Organization | None:
+        if self.own is not None:
+            return Organization.from_record(self.own.branch) if self.own.branch else None
         return await Organization.load(info, self.branch_id)
 
     @classmethod

@@ -8,13 +8,13 @@ import datetime as dt
 import strawberry
 from strawberry.types import Info
 
-from graphdb import Scope, model
+from graphdb import Record, Scope, model
 from graphdb.domain import member as members
 from graphdb.domain import organization as organizations
 from graphdb.domain import person as cypher
 from schema.audit import reveal
 from schema.context import Context
-from schema.member import FULL_ID_NUMBER, FULL_PHONE, Member
+from schema.member import FULL_ID_NUMBER, FULL_PHONE, Member, Own
 from schema.node import GraphNode
 
 
@@ -28,9 +28,16 @@ class Person(GraphNode):
     id_number_masked: str = strawberry.field(description="ID number, masked: 440103********1234")
     phone_masked: str = strawberry.field(description="mobile phone, masked: 138****5678")
     is_member: strawberry.Private[bool]
+    own: strawberry.Private[Own | None] = None  # under ``viewer`` only (schema.member.Own)
 
     @strawberry.field(description="The person as a league member; null if not a member.")
     async def member(self, info: Info[Context, None]) -> Member | None:
+        if self.own is not None:
+            if self.own.member is None:
+                return None
+            record = Member.from_record(self.own.member)
+            record.own = self.own
+            return record
         return await Member.load(info, self.key) if self.is_member else None
 
     @strawberry.field(description=FULL_ID_NUMBER)
@@ -47,9 +54,9 @@ async def viewer(info: Info[Context, None]) -> Person | None:
 
     Read by the scope of the person's own branch, so the bound is in the Cypher
     as for any read (a person in no branch is bounded by their own key alone).
-    The request's loaders are primed with the person, their member record and
-    their branch, so ``member`` and ``branch`` below answer from them whatever the
-    caller's own scope (a member account's is empty).
+    Its ``member`` and ``branch`` answer from the records read here, and nothing
+    read here reaches the request's loaders: every other path of the request
+    stays held to the token's own subtrees.
     """
     context = info.context
     key = context.caller.person_id
@@ -60,11 +67,17 @@ async def viewer(info: Info[Context, None]) -> Person | None:
     if not rows:
         return None
     branch = rows[0]["branch"]
-    own = Scope(branch) if branch else Scope.everything()
-    people = [row["node"] for row in await store.read(cypher.BY_IDS, {"ids": [key]}, scope=own)]
-    context.prime(cypher.BY_IDS, [key], people)
+    own_scope = Scope(branch) if branch else Scope.everything()
+    people = await store.read(cypher.BY_IDS, {"ids": [key]}, scope=own_scope)
+    if not people:
+        return None
+    records: list[Record | None] = [None, None]
     if branch:
-        for statement, ids in ((members.BY_IDS, [key]), (organizations.BY_IDS, [branch])):
-            found = await store.read(statement, {"ids": ids}, scope=own)
-            context.prime(statement, ids, [row["node"] for row in found])
-    return Person.from_record(people[0]) if people else None
+        for at, (statement, ids) in enumerate(
+            ((members.BY_IDS, [key]), (organizations.BY_IDS, [branch]))
+        ):
+            found = await store.read(statement, {"ids": ids}, scope=own_scope)
+            records[at] = found[0]["node"] if found else None
+    person = Person.from_record(people[0]["node"])
+    person.own = Own(member=records[0], branch=records[1])
+    return person

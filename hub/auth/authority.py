@@ -12,7 +12,7 @@ import base64
 import re
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urlencode
 
 import redis.asyncio
 from starlette.requests import HTTPConnection
@@ -236,7 +236,5 @@ class Authority:
         state = params.get("state")
         if state:
             separator = "&" if "?" in wanted else "?"
-            from urllib.parse import urlencode
-
             return f"{wanted}{separator}{urlencode({'state': state})}"
         return wanted

@@ -11,6 +11,7 @@ client, the account and the address, and past the limit the answer is 429.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Literal
 from urllib.parse import urlencode
 
 import anyio.to_thread
@@ -22,8 +23,9 @@ from starlette.routing import BaseRoute, Route
 from connectors import InvalidIdentifier
 from graphdb import GraphUnavailable
 from hub.auth import pages
+from hub.auth.accounts import Account
 from hub.auth.authority import Authority
-from hub.auth.server import RELEASED, capture
+from hub.auth.server import RELEASED, Captured, capture
 from hub.auth.state import AuthUnavailable
 
 Handler = Callable[[Request], Awaitable[Response]]
@@ -69,29 +71,36 @@ async def jwks(auth: Authority, request: Request) -> Response:
 
 async def token(auth: Authority, request: Request) -> Response:
     captured = await capture(request, auth.issuer)
-    client_id = auth.client_id_of(captured)
+    return await _authenticating(auth, request, captured, auth.server.create_token_response)
+
+
+async def _authenticating(
+    auth: Authority,
+    request: Request,
+    captured: Captured,
+    run: Callable[..., Response],
+    *args: object,
+) -> Response:
+    """Run an endpoint that checks a client secret, counting its failures per client:
+    one attempt per client at a time, and 429 past the limit."""
     address = request.client.host if request.client else "unknown"
-    if client_id and await auth.state.blocked("client-secret", client_id):
-        return _too_many()
-    response: Response = await anyio.to_thread.run_sync(auth.server.create_token_response, captured)
-    if response.status_code == 401:
-        await auth.state.failed("client-secret", client_id or address)
-        response.headers.setdefault("WWW-Authenticate", 'Basic realm="youthgraph"')
+    client_id = auth.client_id_of(captured) or address
+    async with auth.state.one_at_a_time("client-secret", client_id) as turn:
+        if not turn or await auth.state.blocked("client-secret", client_id):
+            return _too_many()
+        response: Response = await anyio.to_thread.run_sync(lambda: run(*args, captured))
+        if response.status_code == 401:
+            await auth.state.failed("client-secret", client_id)
+            response.headers.setdefault("WWW-Authenticate", 'Basic realm="youthgraph"')
     return response
 
 
 def endpoint(name: str) -> Callable[[Authority, Request], Awaitable[Response]]:
     async def handle(auth: Authority, request: Request) -> Response:
         captured = await capture(request, auth.issuer)
-        client_id = auth.client_id_of(captured)
-        if client_id and await auth.state.blocked("client-secret", client_id):
-            return _too_many()
-        response: Response = await anyio.to_thread.run_sync(
-            auth.server.create_endpoint_response, name, captured
+        return await _authenticating(
+            auth, request, captured, auth.server.create_endpoint_response, name
         )
-        if response.status_code == 401 and client_id:
-            await auth.state.failed("client-secret", client_id)
-        return response
 
     return handle
 
@@ -127,9 +136,8 @@ async def login(auth: Authority, request: Request) -> Response:
             code="invalid_phone",
             status=400,
         )
-    if await auth.state.blocked("login-account", phone_hash) or await auth.state.blocked(
-        "login-address", address
-    ):
+    account = await _credentials(auth, fields, phone, phone_hash, address)
+    if account == "blocked":
         response = pages.login_form(
             csrf=csrf,
             next_url=next_url,
@@ -140,15 +148,7 @@ async def login(auth: Authority, request: Request) -> Response:
         )
         response.headers["Retry-After"] = "60"
         return response
-    account = None
-    if fields.get("sms_code"):
-        if await auth.state.take_sms_code(phone_hash, fields["sms_code"].strip()):
-            account = await auth.accounts.by_phone(phone)
-    else:
-        account = await auth.accounts.verify_password(phone, fields.get("password", ""))
     if account is None:
-        await auth.state.failed("login-account", phone_hash)
-        await auth.state.failed("login-address", address)
         return pages.login_form(
             csrf=csrf,
             next_url=next_url,
@@ -168,6 +168,31 @@ async def login(auth: Authority, request: Request) -> Response:
         secure=auth.issuer.startswith("https://"),
     )
     return done
+
+
+async def _credentials(
+    auth: Authority, fields: dict[str, str], phone: str, phone_hash: str, address: str
+) -> Account | Literal["blocked"] | None:
+    """The account a password or SMS code proves, None if wrong, or "blocked" past the
+    failure limit; one attempt per account at a time, so that no burst outruns the count."""
+    async with auth.state.one_at_a_time("login-account", phone_hash) as turn:
+        if (
+            not turn
+            or await auth.state.blocked("login-account", phone_hash)
+            or await auth.state.blocked("login-address", address)
+        ):
+            return "blocked"
+        account = None
+        if fields.get("sms_code"):
+            if await auth.state.take_sms_code(phone_hash, fields["sms_code"].strip()):
+                found = await auth.accounts.by_phone(phone)
+                account = found if found is not None and not found.disabled else None
+        else:
+            account = await auth.accounts.verify_password(phone, fields.get("password", ""))
+        if account is None:
+            await auth.state.failed("login-account", phone_hash)
+            await auth.state.failed("login-address", address)
+        return account
 
 
 async def send_sms_code(auth: Authority, request: Request) -> Response:
@@ -193,7 +218,8 @@ async def send_sms_code(auth: Authority, request: Request) -> Response:
         )
     if not await auth.state.blocked("sms-send", phone_hash):
         await auth.state.failed("sms-send", phone_hash)  # counts sends, not failures
-        if await auth.accounts.by_phone(phone) is not None:
+        account = await auth.accounts.by_phone(phone)
+        if account is not None and not account.disabled:
             code = await auth.state.save_sms_code(phone_hash)
             await auth.sms.send(phone, f"YouthGraph sign-in code: {code} (valid 5 minutes)")
     return pages.login_form(csrf=csrf, next_url=next_url, phone=phone, sms_sent=True)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
+from authlib.common.urls import add_params_to_uri
 from authlib.oauth2 import AuthorizationServer
 from authlib.oauth2.rfc6749 import OAuth2Payload, OAuth2Request
 from authlib.oauth2.rfc6749.errors import InvalidScopeError
@@ -280,8 +281,6 @@ def claims_of(account: Account, scope: str) -> dict[str, Any]:
 
 
 def _with_issuer(location: str, issuer: str) -> str:
-    from authlib.common.urls import add_params_to_uri
-
     return str(add_params_to_uri(location, {"iss": issuer}))
 
 

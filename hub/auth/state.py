@@ -12,10 +12,12 @@ closed, never open.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import secrets
 import time
-from collections.abc import Awaitable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -34,6 +36,8 @@ CODE_SECONDS = 60
 SESSION_SECONDS = 8 * 3600
 SMS_CODE_SECONDS = 300
 SMS_ATTEMPTS = 5
+TURN_SECONDS = 30  # an attempt's turn ends by itself if its process dies holding it
+TURN_WAIT_SECONDS = 5
 _LOADED = PREFIX + "revocations-loaded"
 
 # Failed attempts allowed per minute before the answer is 429: per account (phone) and
@@ -130,28 +134,53 @@ class AuthState:
     async def save_sms_code(self, phone_hash: str) -> str:
         code = f"{secrets.randbelow(1_000_000):06d}"
         key = PREFIX + "sms:" + phone_hash
-        value = orjson.dumps({"code": digest(code), "tries": 0})
-        await self._call(self.redis.set(key, value, ex=SMS_CODE_SECONDS))
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.delete(key)  # a new code starts with no tries
+        pipe.hset(key, mapping={"code": digest(code), "tries": 0})
+        pipe.expire(key, SMS_CODE_SECONDS)
+        await self._call(pipe.execute())
         return code
 
     async def take_sms_code(self, phone_hash: str, code: str) -> bool:
-        """True once for the right code; five wrong tries spend it."""
+        """True once for the right code; five wrong tries spend it.
+
+        Each try is counted before it is compared, in one atomic step: guesses sent
+        together get five comparisons in all, not five each.
+        """
         key = PREFIX + "sms:" + phone_hash
-        found = await self._call(self.redis.get(key))
-        if not found:
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.hincrby(key, "tries", 1)
+        pipe.hget(key, "code")
+        pipe.expire(key, SMS_CODE_SECONDS, nx=True)  # a try at no code leaves no lasting key
+        tries, found, _ = await self._call(pipe.execute())
+        if found is None or tries > SMS_ATTEMPTS:
             return False
-        value = orjson.loads(found)
-        if secrets.compare_digest(value["code"], digest(code)):
-            return bool(await self._call(self.redis.delete(key)))
-        tries = value["tries"] + 1
-        if tries >= SMS_ATTEMPTS:
+        if secrets.compare_digest(found, digest(code).encode()):
+            return bool(await self._call(self.redis.delete(key)))  # only one try wins it
+        if tries == SMS_ATTEMPTS:
             await self._call(self.redis.delete(key))
-        else:
-            value["tries"] = tries
-            await self._call(self.redis.set(key, orjson.dumps(value), keepttl=True))
         return False
 
     # Rate limits on failures.
+    @asynccontextmanager
+    async def one_at_a_time(self, kind: str, key: str) -> AsyncIterator[bool]:
+        """Attempts at one account or client in turn, so that checking the failure count
+        and adding to it cannot interleave: guesses sent together are counted as if
+        sent one by one. Yields False if the turn did not come within a few seconds."""
+        name = f"{PREFIX}turn:{kind}:{digest(key)}"
+        holder = secrets.token_hex(8)
+        deadline = time.monotonic() + TURN_WAIT_SECONDS
+        while not await self._call(self.redis.set(name, holder, nx=True, ex=TURN_SECONDS)):
+            if time.monotonic() > deadline:
+                yield False
+                return
+            await asyncio.sleep(0.01)
+        try:
+            yield True
+        finally:
+            if await self._call(self.redis.get(name)) == holder.encode():
+                await self._call(self.redis.delete(name))
+
     async def blocked(self, kind: str, key: str) -> bool:
         """Whether ``key`` has failed too often at ``kind`` within the last minute."""
         try:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import base64
 import re
-from dataclasses import dataclass
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote, urlencode
 
@@ -33,6 +35,7 @@ from hub.settings import Settings
 from schema.caller import READ_SCOPES, Caller
 
 PURPOSE_HEADER = "x-purpose"
+VERIFIED_KEPT = 4096
 _PURPOSE = re.compile(r"^[^\x00-\x1f\x7f]{1,200}$")
 
 
@@ -65,6 +68,11 @@ class Authority:
     csrf: Csrf
     server: HubAuthorizationServer
     root_id: str | None
+    # Tokens already verified, until they expire: a client sends the same token for
+    # minutes, and its signature need not be checked again (its revocation always is).
+    _verified: OrderedDict[str, tokens.AccessClaims] = field(
+        default_factory=OrderedDict, init=False, repr=False
+    )
 
     @classmethod
     async def open(
@@ -165,10 +173,16 @@ class Authority:
 
     async def verify(self, token: str) -> tuple[tokens.AccessClaims | None, str]:
         """The token's verified claims, or None and what is wrong with it."""
-        try:
-            claims = await self.keys.verify(token)
-        except tokens.InvalidToken as error:
-            return None, str(error)
+        claims = self._verified.get(token)
+        if claims is None or claims.expires_at <= time.time():
+            try:
+                claims = await self.keys.verify(token)
+            except tokens.InvalidToken as error:
+                self._verified.pop(token, None)
+                return None, str(error)
+            self._verified[token] = claims
+            if len(self._verified) > VERIFIED_KEPT:
+                self._verified.popitem(last=False)
         if await self.state.is_revoked(claims.jti):
             return None, "the token has been revoked"
         return claims, ""

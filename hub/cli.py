@@ -51,6 +51,7 @@ from graphdb.falkordb_backend import die_with_parent
 from graphdb.security.audit import PiiKeys
 from hub.app import create_app
 from hub.auth.accounts import Accounts
+from hub.auth.cli_accounts import accounts_app
 from hub.auth.cli_clients import clients_app
 from hub.auth.cli_keys import keys_app
 from hub.auth.clients import ClientRegistry
@@ -388,4 +389,5 @@ class _SeedBars(SeedProgress):
 
 app.add_typer(clients_app(_run), name="clients")
 app.add_typer(keys_app(_run), name="keys")
+app.add_typer(accounts_app(_run), name="accounts")
 app.command("token")(token_command(_run))

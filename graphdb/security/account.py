@@ -158,3 +158,13 @@ PEOPLE_WITHOUT_POST = cypher.read(
     """,
     bound=WHOLE_TREE,
 )
+
+# Who an ID number belongs to (its keyed hash): an account is matched to its Person by it.
+PERSON_BY_ID_NUMBER = cypher.read(
+    "account.person_by_id_number",
+    """
+    MATCH (p:Person {id_number_hash: $id_number_hash})
+    RETURN p.id AS person_id
+    """,
+    bound=WHOLE_TREE,
+)

@@ -120,6 +120,27 @@ class Accounts:
         assert made is not None  # just written
         return made
 
+    async def register(self, id_number: str, phone: str, password: str) -> Account:
+        """The account of the person whose ID number this is, checked against their phone
+        (身份证号 + 手机号 双重校验); the raw ID number is hashed and never kept."""
+        try:
+            protected = self._hasher.id_number(id_number)
+        except InvalidIdentifier as error:
+            raise AccountError(str(error)) from None
+        rows = await self._store.read(
+            cypher.PERSON_BY_ID_NUMBER,
+            {"id_number_hash": protected.hash},
+            scope=Scope.everything(),
+        )
+        if len(rows) != 1:
+            raise AccountError(
+                "no person has this ID number on record: check it, or have their record "
+                "synced first"
+                if not rows
+                else "several people have this ID number on record: have them merged first"
+            )
+        return await self.create(rows[0]["person_id"], phone, password)
+
     async def by_phone(self, phone: str) -> Account | None:
         """The account signed in with this phone, if any."""
         phone_hash = self._phone_hash(phone)

@@ -16,6 +16,7 @@ from graphdb import Scope, Store
 from graphdb import statement as cypher
 from graphdb.domain import post
 from graphdb.security import account
+from graphdb.security.audit import PiiKeys
 from hub.auth.accounts import Account, AccountError, Accounts
 from hub.auth.clients import Client, SubjectType
 from tests.fixtures.sign_on import signing_on
@@ -229,3 +230,22 @@ def test_an_account_is_a_cadre_when_it_holds_posts() -> None:
     member = Account("a_x", "P1", "Name", "138****0000", (), "ORG0000009")
     assert member.role == "member"
     assert dataclasses.replace(member, orgs=("ORG0000001",)).role == "cadre"
+
+
+async def test_an_account_is_matched_by_id_number_and_checked_by_phone(
+    accounts: Accounts, province: SyntheticProvince, pii_keys: PiiKeys
+) -> None:
+    person = next(province.people())
+    raw_id = pii_keys.sealer.open(person["props"]["id_number_sealed"])
+    made = await accounts.register(raw_id, phone_of(person["id"]), PASSWORD)
+    assert made.person_id == person["id"]
+    assert await accounts.register(raw_id.lower(), phone_of(person["id"]), PASSWORD) == made
+    with pytest.raises(AccountError, match="not the one on record"):
+        await accounts.register(raw_id, phone_of("P00000002"), PASSWORD)
+    wrong_check = raw_id[:-1] + ("0" if raw_id[-1] != "0" else "1")
+    with pytest.raises(AccountError) as refused:
+        await accounts.register(wrong_check, phone_of(person["id"]), PASSWORD)
+    assert wrong_check not in str(refused.value)  # never the raw value in an error
+    unknown = "11010519491231002X"  # valid, and nobody's in the province
+    with pytest.raises(AccountError, match="no person has this ID number"):
+        await accounts.register(unknown, phone_of(person["id"]), PASSWORD)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -34,6 +35,9 @@ from hub.runtime import Runtime
 from hub.settings import Settings
 from schema import Context, Limits, schema
 from schema.errors import RETRY_LATER
+
+
+log = logging.getLogger("hub.auth")
 
 
 class HubGraphQL(GraphQL[Context, None]):
@@ -154,6 +158,7 @@ class HubGraphQL(GraphQL[Context, None]):
                 {"WWW-Authenticate": bearer_challenge(error.description)},
             )
         except AuthUnavailable as error:
+            log.warning("a token could not be checked: %s", error)
             answer = errors.refusal(
                 503,
                 error.code,

@@ -67,13 +67,17 @@ class Runtime:
         redis_url = self.settings.redis_url or (self.endpoint.redis_url if self.endpoint else None)
         if redis_url:
             self.redis_url = redis_url
-            # One quick retry: a connection of the pool that Redis closed (a restart
-            # between two requests) is opened again instead of failing the request.
-            self.redis = redis.asyncio.Redis.from_url(
+            # Connections are shared by every request of the process: as many as the
+            # graph's, a request waiting for one as long as for the graph's. One quick
+            # retry: a connection Redis closed (a restart between two requests) is
+            # opened again instead of failing the request.
+            pool = redis.asyncio.BlockingConnectionPool.from_url(
                 redis_url,
+                max_connections=self.settings.graph_pool_size,
+                timeout=self.settings.graph_pool_timeout,
                 retry=Retry(ExponentialWithJitterBackoff(base=0.01, cap=0.1), 1),
-                socket_connect_timeout=2,
             )
+            self.redis = redis.asyncio.Redis.from_pool(pool)
             try:
                 await self.redis.ping()
             except (redis.RedisError, OSError) as error:

@@ -89,7 +89,9 @@ class AuthState:
         try:
             return await work
         except (redis.RedisError, OSError) as error:
-            raise AuthUnavailable(f"Redis does not answer ({type(error).__name__})") from None
+            raise AuthUnavailable(
+                f"Redis does not answer ({type(error).__name__}: {error})"
+            ) from None
 
     # Authorization codes: single use, 60 s.
     async def save_code(self, code: str, grant: dict[str, Any]) -> None:

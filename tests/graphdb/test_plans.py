@@ -29,6 +29,7 @@ from graphdb.domain import (
     traversal,
 )
 from graphdb.falkordb_backend import FalkorStore
+from graphdb.security import account, audit, oauth_client, refresh_token, revocation
 from graphdb.statement import registered
 
 EVERYTHING = Scope.everything()
@@ -38,6 +39,19 @@ WHOLE_GRAPH = {
     "listing.unnumbered",
     *(f"search.unindexed_{d}" for d in ("organization", "person", "enterprise", "activity")),
     "post.count_filled",
+    "oauth_client.list",  # the registry, listed whole by `hub clients list`
+    "signing_key.all",  # a handful of keys, read whole by each process once a minute
+    # choosing the demo's people, once, when `hub demo` first starts (hub.auth.demo)
+    *(
+        f"account.{name}"
+        for name in (
+            "root",
+            "posts_under",
+            "organizations_under",
+            "members_without_post_under",
+            "people_without_post",
+        )
+    ),
     *(f"{label.domain}.count" for label in LABELS),
 }
 
@@ -75,6 +89,20 @@ READS: list[tuple[Statement, dict[str, Any]]] = [
     (dues_payment.BY_IDS, {"ids": ["DUE00000001"]}),
     (trace.MEMBER, {"id": "P00000001", "recent": 5}),
     (trace.ORGANIZATION, {"id": "ORG0000002", "recent": 5}),
+    (person.SEALED, {"ids": ["P00000001"]}),
+    (person.BRANCH_OF, {"id": "P00000001"}),
+    (organization.ROOTS, {}),
+    # Sign-on's own records, read by key (graphdb.security).
+    (account.BY_ID, {"id": "x"}),
+    (account.BY_PHONE, {"phone_hash": "x"}),
+    (account.BY_PERSON, {"person_id": "P00000001"}),
+    (account.PERSON, {"person_id": "P00000001"}),
+    (account.PERSON_BY_ID_NUMBER, {"id_number_hash": "x"}),
+    (oauth_client.BY_ID, {"client_id": "x"}),
+    (oauth_client.KNOWN_ORGANIZATIONS, {"ids": ["ORG0000002"]}),
+    (refresh_token.FIND, {"hash": "x"}),
+    (revocation.UNEXPIRED, {"now": 0}),
+    (audit.TRAIL, {"since": 0, "before_at": 2**62, "before_id": "~", "purpose": None, "limit": 5}),
     *listed_reads(),
     (listing.SPANS, {"ids": ["ORG0000002", "ORG0000003"]}),
     (listing.ROOT_SPANS, {}),

@@ -97,7 +97,7 @@ def test_every_read_of_the_code_base_declares_how_it_is_bounded() -> None:
     assert reads
     assert [s.name for s in reads if s.bound is None] == []
     public = sorted(s.name for s in reads if s.bound is PUBLIC and not s.name.startswith("test."))
-    assert public == ["organization.count_by_level"]
+    assert public == ["organization.count_by_level", "organization.roots"]
 
 
 async def test_the_bound_holds_after_a_with(seeded: Store) -> None:

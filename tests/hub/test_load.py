@@ -43,16 +43,17 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def demo(tmp_path: Path) -> Iterator[str]:
-    """``hub demo`` on the tiny province, one worker, as a user starts it."""
+def demo(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
+    """``hub demo`` on the tiny province, one worker, as a user starts it; its address and
+    the headers of an operator's token (``hub token``: every read scope, the whole tree)."""
     port = free_port()
     log = tmp_path / "hub.log"
+    environment = {**os.environ, "HUB_DATA_DIR": str(tmp_path / "data")}
     with open(log, "wb") as output:
         process = subprocess.Popen(
             [sys.executable, "-m", "hub", "demo", "--scale", "tiny", "--port", str(port)],
             env={
-                **os.environ,
-                "HUB_DATA_DIR": str(tmp_path / "data"),
+                **environment,
                 "HUB_LOG_LEVEL": "warning",
                 # Two cores shared by 200 clients, the hub and the engine: a query may
                 # wait longer than production's 5 s for a connection. Waiting is what
@@ -75,19 +76,27 @@ def demo(tmp_path: Path) -> Iterator[str]:
                 break
         except httpx.HTTPError:
             time.sleep(0.2)
-    yield base
+    token = subprocess.run(
+        [sys.executable, "-m", "hub", "token"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout.strip()
+    yield base, {"Authorization": f"Bearer {token}"}
     process.send_signal(signal.SIGTERM)
     process.wait(timeout=60)
-    assert "Traceback" not in log.read_text()
+    assert "Traceback" not in log.read_text(), log.read_text()[-3000:]
 
 
 async def answer(client: httpx.AsyncClient, base: str, query: str) -> httpx.Response:
     return await client.post(f"{base}/graphql", json={"query": query}, timeout=60)
 
 
-async def queries_at_rest(base: str) -> dict[str, Any]:
+async def queries_at_rest(base: str, headers: dict[str, str]) -> dict[str, Any]:
     """The mix of queries, each with the answer it gets with nobody else asking."""
-    async with httpx.AsyncClient() as client:
+    async with httpx.AsyncClient(headers=headers) as client:
         listing = await answer(
             client, base, "{ organizations(first: 40) { edges { node { code name } } } }"
         )
@@ -105,8 +114,11 @@ async def queries_at_rest(base: str) -> dict[str, Any]:
     return expected
 
 
-async def test_two_hundred_clients_for_thirty_seconds_get_every_answer_right(demo: str) -> None:
-    expected = await queries_at_rest(demo)
+async def test_two_hundred_clients_for_thirty_seconds_get_every_answer_right(
+    demo: tuple[str, dict[str, str]],
+) -> None:
+    base, headers = demo
+    expected = await queries_at_rest(base, headers)
     mix = list(expected)
     statuses: Counter[int] = Counter()
     codes: Counter[str] = Counter()
@@ -114,12 +126,14 @@ async def test_two_hundred_clients_for_thirty_seconds_get_every_answer_right(dem
     stop_at = time.monotonic() + LOAD_SECONDS
 
     async def client(number: int) -> None:
-        async with httpx.AsyncClient(limits=httpx.Limits(max_connections=1)) as http:
+        async with httpx.AsyncClient(
+            limits=httpx.Limits(max_connections=1), headers=headers
+        ) as http:
             turn = number
             while time.monotonic() < stop_at:
                 query = mix[turn % len(mix)]
                 turn += 1
-                response = await answer(http, demo, query)
+                response = await answer(http, base, query)
                 statuses[response.status_code] += 1
                 body = orjson.loads(response.content)
                 for error in body.get("errors") or ():
@@ -130,6 +144,7 @@ async def test_two_hundred_clients_for_thirty_seconds_get_every_answer_right(dem
     await asyncio.gather(*(client(number) for number in range(CLIENTS)))
     answered = sum(statuses.values())
     assert answered >= CLIENTS, statuses
+    assert wrong == [], codes
     assert not [status for status in statuses if status >= 500], statuses
     assert codes == Counter(), codes
     assert wrong == []

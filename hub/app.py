@@ -36,7 +36,6 @@ from hub.settings import Settings
 from schema import Context, Limits, schema
 from schema.errors import RETRY_LATER
 
-
 log = logging.getLogger("hub.auth")
 
 

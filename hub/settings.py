@@ -43,7 +43,7 @@ class Settings(BaseSettings):
         32,
         ge=1,
         le=1024,
-        description="connections to the graph (and as many to Redis) each hub process holds at most",
+        description="connections to the graph (as many to Redis) each hub process holds at most",
     )
     graph_pool_timeout: float = Field(
         5.0, gt=0, le=300, description="seconds a query waits for a free connection: then busy"

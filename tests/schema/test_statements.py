@@ -45,6 +45,7 @@ NOT_FOR_RESOLVERS = {
             "account.by_phone",
             "account.by_person",
             "account.person",
+            "account.person_by_id_number",
             "oauth_client.by_id",
             "oauth_client.list",
             "oauth_client.known_organizations",

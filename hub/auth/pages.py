@@ -153,6 +153,21 @@ def consent_form(
     return page("Allow access?", body)
 
 
+def logout_form(*, csrf: str, params: Mapping[str, str]) -> HTMLResponse:
+    """Sign out? One button, posting the logout request back with the page's CSRF token."""
+    hidden = "".join(
+        f'<input type="hidden" name="{escape(key)}" value="{escape(value)}">'
+        for key, value in params.items()
+    )
+    body = (
+        "<p>Sign out of YouthGraph on this device?</p>"
+        f'<form method="post" action="/oauth/logout">{hidden}'
+        f'<input type="hidden" name="csrf" value="{escape(csrf)}">'
+        '<button id="sign-out" type="submit">Sign out</button></form>'
+    )
+    return page("Sign out?", body)
+
+
 def message(title: str, text: str, *, status: int = 200, code: str | None = None) -> HTMLResponse:
     box = error_box(text, code) if code else f"<p>{escape(text)}</p>"
     return page(title, box, status=status)

@@ -302,16 +302,25 @@ async def userinfo(auth: Authority, request: Request) -> Response:
 
 
 async def logout(auth: Authority, request: Request) -> Response:
+    """RP-initiated logout. A signed-in person confirms it (a POST carrying the page's
+    CSRF token): no link or image on another site can sign anyone out."""
     params = dict(request.query_params)
     if request.method == "POST":
         async with request.form(max_files=0, max_fields=16) as form:
             params.update({key: str(value) for key, value in form.items()})
-    session_id = request.cookies.get(pages.SESSION_COOKIE)
     target = await auth.logout_target(params)
     if isinstance(target, str) and target.startswith("!"):
         return oauth_error(400, "invalid_request", target[1:])
-    if session_id:
-        await auth.state.close_session(session_id)
+    session_id = request.cookies.get(pages.SESSION_COOKIE)
+    session = await auth.state.session(session_id)
+    if session is not None:
+        confirmed = request.method == "POST" and auth.csrf.check(
+            "logout:" + session.id, params.get("csrf")
+        )
+        if not confirmed:
+            kept = {k: v for k, v in params.items() if k != "csrf"}
+            return pages.logout_form(csrf=auth.csrf.token("logout:" + session.id), params=kept)
+        await auth.state.close_session(session.id)
     response: Response = (
         RedirectResponse(target, status_code=303)
         if target

@@ -342,10 +342,15 @@ async def test_logout_ends_the_session_and_returns_to_the_platform(own: OwnRedis
     params = authorize_params(own.place.rp_id, REDIRECT, "openid profile", Pkce.new())
     assert (await http.get("/oauth/authorize", params=params)).status_code == 200  # consent
 
-    out = await http.get(
-        "/oauth/logout",
-        params={"client_id": own.place.rp_id, "post_logout_redirect_uri": REDIRECT, "state": "s"},
-    )
+    asking = {"client_id": own.place.rp_id, "post_logout_redirect_uri": REDIRECT, "state": "s"}
+    shown = await http.get("/oauth/logout", params=asking)  # asks first: a link alone
+    assert shown.status_code == 200  # (on any site) signs nobody out
+    assert 'id="sign-out"' in shown.text
+    assert (await http.get("/oauth/authorize", params=params)).status_code == 200
+    forged = await http.post("/oauth/logout", data=asking)  # without the page's token
+    assert forged.status_code == 200
+    assert "hub_session" in http.cookies
+    out = await http.post("/oauth/logout", data=hidden_fields(shown.text))
     assert location_query(out) == (REDIRECT, {"state": ["s"]})
     assert "hub_session" not in http.cookies
     asked = await http.get("/oauth/authorize", params=params)
@@ -379,10 +384,11 @@ async def test_logout_names_the_platform_by_its_id_token(own: OwnRedis) -> None:
     pkce = Pkce.new()
     code, _ = await code_flow(http, own.place.rp_id, REDIRECT, "openid profile", pkce)
     id_token = (await exchange(own.place, code, pkce)).json()["id_token"]
-    out = await http.get(
+    shown = await http.get(
         "/oauth/logout",
         params={"id_token_hint": id_token, "post_logout_redirect_uri": REDIRECT, "state": "x"},
     )
+    out = await http.post("/oauth/logout", data=hidden_fields(shown.text))
     assert location_query(out) == (REDIRECT, {"state": ["x"]})
     assert "hub_session" not in http.cookies
     forged = await http.get(

@@ -107,7 +107,18 @@ query ($text: String!) {
 """
 NODES = """
 query ($ids: [ID!]!, $representations: [_Any!]!) {
-  nodes(ids: $ids) { __typename ... on SourceRecord { key } }
+  nodes(ids: $ids) {
+    __typename ... on SourceRecord { key }
+    ... on Member { branch { __typename key } }
+    ... on Person { member { __typename key branch { __typename key } } }
+    ... on CadrePost { holder { __typename key } organization { __typename key } }
+    ... on Registration { person { __typename key }
+      activity { __typename key host { __typename key } } }
+    ... on ServiceRecord { person { __typename key } }
+    ... on Transfer { member { __typename key } from { __typename key } to { __typename key } }
+    ... on DuesPayment { member { __typename key } }
+    ... on FederationOrg { enterprise { __typename key area { __typename key } } }
+  }
   _entities(representations: $representations) {
     __typename
     ... on Organization { key } ... on Member { key }

@@ -113,29 +113,11 @@ async def login(auth: Authority, request: Request) -> Response:
         response = pages.login_form(csrf=auth.csrf.token(fresh), next_url=next_url)
         _set_csrf_cookie(response, fresh, auth)
         return response
-    async with request.form(max_files=0, max_fields=16) as form:
-        fields = {key: str(value) for key, value in form.items()}
-    next_url = _safe_next(fields.get("next", ""))
-    phone = fields.get("phone", "").strip()
-    csrf = auth.csrf.token(cookie) if cookie else ""
-    if not auth.csrf.check(cookie, fields.get("csrf")):
-        return pages.message(
-            "Sign-in refused",
-            "This form has expired or did not come from this site: reload the page and sign in.",
-            status=403,
-            code="csrf_failed",
-        )
+    posted = await _login_post(auth, request, "Enter an 11-digit mainland mobile number.")
+    if isinstance(posted, Response):
+        return posted
+    fields, phone, phone_hash, csrf, next_url = posted
     address = request.client.host if request.client else "unknown"
-    try:
-        phone_hash = auth.hasher.phone(phone).hash
-    except InvalidIdentifier:
-        return pages.login_form(
-            csrf=csrf,
-            next_url=next_url,
-            error="Enter an 11-digit mainland mobile number.",
-            code="invalid_phone",
-            status=400,
-        )
     account = await _credentials(auth, fields, phone, phone_hash, address)
     if account == "blocked":
         response = pages.login_form(
@@ -170,6 +152,39 @@ async def login(auth: Authority, request: Request) -> Response:
     return done
 
 
+async def _form(request: Request) -> dict[str, str]:
+    """A page's posted form: a few text fields, never files."""
+    async with request.form(max_files=0, max_fields=16) as form:
+        return {key: str(value) for key, value in form.items() if isinstance(value, str)}
+
+
+async def _login_post(
+    auth: Authority, request: Request, bad_phone: str
+) -> tuple[dict[str, str], str, str, str, str] | Response:
+    """A login page's form, its CSRF token checked and its phone hashed: the fields, the
+    phone, its hash, the CSRF token for the next page and where to go after; or the page
+    that refuses it."""
+    cookie = request.cookies.get(pages.CSRF_COOKIE)
+    fields = await _form(request)
+    next_url = _safe_next(fields.get("next", ""))
+    if not auth.csrf.check(cookie, fields.get("csrf")):
+        return pages.message(
+            "Sign-in refused",
+            "This form has expired or did not come from this site: reload the page and sign in.",
+            status=403,
+            code="csrf_failed",
+        )
+    csrf = auth.csrf.token(cookie or "")
+    phone = fields.get("phone", "").strip()
+    try:
+        phone_hash = auth.hasher.phone(phone).hash
+    except InvalidIdentifier:
+        return pages.login_form(
+            csrf=csrf, next_url=next_url, error=bad_phone, code="invalid_phone", status=400
+        )
+    return fields, phone, phone_hash, csrf, next_url
+
+
 async def _credentials(
     auth: Authority, fields: dict[str, str], phone: str, phone_hash: str, address: str
 ) -> Account | Literal["blocked"] | None:
@@ -196,26 +211,12 @@ async def _credentials(
 
 
 async def send_sms_code(auth: Authority, request: Request) -> Response:
-    cookie = request.cookies.get(pages.CSRF_COOKIE)
-    async with request.form(max_files=0, max_fields=16) as form:
-        fields = {key: str(value) for key, value in form.items()}
-    next_url = _safe_next(fields.get("next", ""))
-    if not auth.csrf.check(cookie, fields.get("csrf")):
-        return pages.message(
-            "Refused", "This form has expired: reload the page.", status=403, code="csrf_failed"
-        )
-    phone = fields.get("phone", "").strip()
-    csrf = auth.csrf.token(cookie or "")
-    try:
-        phone_hash = auth.hasher.phone(phone).hash
-    except InvalidIdentifier:
-        return pages.login_form(
-            csrf=csrf,
-            next_url=next_url,
-            error="Enter an 11-digit mainland mobile number, then ask for a code.",
-            code="invalid_phone",
-            status=400,
-        )
+    posted = await _login_post(
+        auth, request, "Enter an 11-digit mainland mobile number, then ask for a code."
+    )
+    if isinstance(posted, Response):
+        return posted
+    _, phone, phone_hash, csrf, next_url = posted
     if not await auth.state.blocked("sms-send", phone_hash):
         await auth.state.failed("sms-send", phone_hash)  # counts sends, not failures
         account = await auth.accounts.by_phone(phone)
@@ -306,8 +307,7 @@ async def logout(auth: Authority, request: Request) -> Response:
     CSRF token): no link or image on another site can sign anyone out."""
     params = dict(request.query_params)
     if request.method == "POST":
-        async with request.form(max_files=0, max_fields=16) as form:
-            params.update({key: str(value) for key, value in form.items()})
+        params.update(await _form(request))
     target = await auth.logout_target(params)
     if isinstance(target, str) and target.startswith("!"):
         return oauth_error(400, "invalid_request", target[1:])

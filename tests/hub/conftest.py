@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -17,14 +16,9 @@ import pytest
 
 from connectors import IdentityHasher
 from graphdb import Endpoint, Store
-from hub.auth.accounts import Accounts
-from hub.auth.clients import ClientRegistry
-from hub.auth.demo import provision_demo
-from hub.settings import DEMO_AUTH_SECRET
-from tests.fixtures.hub import hub_client
-from tests.fixtures.oauth import RP_SCOPES, Place, redirect_uri
-from tests.fixtures.secrets import TEST_PII_KEY
-from tests.fixtures.sign_on import signing_on
+from tests.fixtures.live import free_port
+from tests.fixtures.oauth import Place
+from tests.fixtures.sign_on import sign_on_place
 
 
 @pytest.fixture
@@ -33,24 +27,8 @@ async def place(
 ) -> AsyncIterator[Place]:
     """The hub over the seeded province, with the demo's accounts and partner client, a
     confidential relying platform and a public app; all removed afterwards."""
-    async with signing_on(seeded) as store:
-        registry = ClientRegistry(store)
-        accounts = Accounts(store, hasher, DEMO_AUTH_SECRET)
-        demo = await provision_demo(store, hasher, tmp_path, registry, accounts)
-        rp, secret = await registry.add(
-            "Volunteer platform", "confidential", RP_SCOPES, [redirect_uri()]
-        )
-        public, _ = await registry.add("Youth app", "public", RP_SCOPES, [redirect_uri()])
-        assert secret is not None
-        async with hub_client(engine, seeded_graph, operator=False, pii_key=TEST_PII_KEY) as http:
-            yield Place(http, demo, rp.client_id, secret, public.client_id)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+    async with sign_on_place(engine, seeded_graph, seeded, hasher, tmp_path) as place:
+        yield place
 
 
 @pytest.fixture

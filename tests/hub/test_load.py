@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -24,6 +23,8 @@ import httpx
 import orjson
 import pytest
 
+from tests.fixtures.live import free_port
+
 CLIENTS = 200
 LOAD_SECONDS = 30.0
 START_TIMEOUT_S = 120
@@ -33,13 +34,6 @@ TRACE = """{ trace(memberKey: "%s") {
 MEMBERS = """{ members(first: 20, where: {under: "%s"}) {
   totalCount edges { cursor node { key name branch { code } } } } }"""
 SEARCH = '{ search(text: "%s", first: 10) { score node { __typename key } } }'
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @pytest.fixture

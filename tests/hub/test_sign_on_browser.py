@@ -7,7 +7,6 @@ and ``chromium-driver`` are installed by the test command (``scripts/test``).
 
 from __future__ import annotations
 
-import socket
 import threading
 from collections.abc import AsyncIterator, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -32,7 +31,7 @@ from hub.auth.accounts import Accounts
 from hub.auth.clients import ClientRegistry
 from hub.auth.demo import DemoCredentials, provision_demo
 from hub.settings import DEMO_AUTH_SECRET
-from tests.fixtures.live import live_hub
+from tests.fixtures.live import free_port, live_hub
 from tests.fixtures.oauth import Pkce
 from tests.fixtures.secrets import TEST_PII_KEY
 from tests.fixtures.sign_on import signing_on
@@ -51,13 +50,6 @@ FLAGS = (
     "--disable-component-update",
     "--disable-sync",
 )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 class Callback:

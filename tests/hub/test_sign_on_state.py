@@ -13,7 +13,6 @@ import asyncio
 import re
 import time
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from io import StringIO
 from pathlib import Path
@@ -24,16 +23,11 @@ import pytest
 
 from connectors import IdentityHasher
 from graphdb import Endpoint, Store
-from hub.app import create_app
 from hub.auth.accounts import Accounts
-from hub.auth.clients import ClientRegistry
-from hub.auth.demo import provision_demo
 from hub.auth.sms import ConsoleSms
-from hub.runtime import Runtime
-from hub.settings import DEMO_AUTH_SECRET, Settings
+from hub.settings import DEMO_AUTH_SECRET
 from tests.fixtures.oauth import (
     REDIRECT,
-    RP_SCOPES,
     Pkce,
     Place,
     authorize_params,
@@ -41,12 +35,10 @@ from tests.fixtures.oauth import (
     code_flow,
     exchange,
     hidden_fields,
-    redirect_uri,
     sign_in,
 )
 from tests.fixtures.redis_server import RedisServer, redis_server
-from tests.fixtures.secrets import TEST_PII_KEY
-from tests.fixtures.sign_on import signing_on
+from tests.fixtures.sign_on import sign_on_place
 
 MEMBERS = "{ members(first: 1) { totalCount } }"
 PUBLIC = '{ organization(code: "ORG0000001") { name } }'
@@ -73,46 +65,18 @@ class OwnRedis:
         return [(match[1], match[2]) for match in found if match]
 
 
-@asynccontextmanager
-async def hub_on(
-    engine: Endpoint, graph: str, redis_url: str, texts: StringIO
-) -> AsyncIterator[httpx.AsyncClient]:
-    """The hub's app (as ``tests.fixtures.hub.hub_client``, anonymous), with Redis at
-    ``redis_url`` and its SMS written to ``texts``."""
-    assert engine.unix_socket is not None
-    data_dir = engine.unix_socket.rsplit("/falkordb/", 1)[0]
-    settings = Settings(
-        graph_name=graph, data_dir=data_dir, pii_key=TEST_PII_KEY, redis_url=redis_url
-    )
-    runtime = Runtime(settings)
-    await runtime.open()
-    app = create_app(settings, runtime, sms=ConsoleSms(texts))
-    try:
-        async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://hub"
-        ) as http:
-            yield http
-    finally:
-        await runtime.close()
-
-
 @pytest.fixture
 async def own(
     engine: Endpoint, seeded_graph: str, seeded: Store, hasher: IdentityHasher, tmp_path: Path
 ) -> AsyncIterator[OwnRedis]:
     """As the ``place`` fixture, on a Redis of this test's own."""
     with redis_server(tmp_path / "redis") as server:
-        async with signing_on(seeded) as store:
-            registry = ClientRegistry(store)
-            accounts = Accounts(store, hasher, DEMO_AUTH_SECRET)
-            demo = await provision_demo(store, hasher, tmp_path, registry, accounts)
-            rp, secret = await registry.add(
-                "Volunteer platform", "confidential", RP_SCOPES, [redirect_uri()]
-            )
-            assert secret is not None
-            texts = StringIO()
-            async with hub_on(engine, seeded_graph, server.url, texts) as http:
-                yield OwnRedis(Place(http, demo, rp.client_id, secret, rp.client_id), server, texts)
+        texts = StringIO()
+        async with sign_on_place(
+            engine, seeded_graph, seeded, hasher, tmp_path,
+            redis_url=server.url, sms=ConsoleSms(texts),
+        ) as place:  # fmt: skip
+            yield OwnRedis(place, server, texts)
 
 
 async def partner_token(own: OwnRedis) -> httpx.Response:

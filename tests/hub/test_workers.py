@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -22,15 +21,10 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.fixtures.live import free_port
+
 ORGANIZATIONS = "{ organizations(first: 3) { totalCount edges { node { code name } } } }"
 START_TIMEOUT_S = 120
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 class Hub:

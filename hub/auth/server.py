@@ -190,7 +190,12 @@ class HubAuthorizationServer(AuthorizationServer):  # type: ignore[misc]
         include_refresh_token: bool,
     ) -> dict[str, Any]:
         client: Client = request.client
-        granted = client.get_allowed_scope(scope) if grant_type != "refresh_token" else scope
+        if grant_type != "refresh_token":
+            # No scope asked for: the scopes the client was registered with (RFC 6749 §3.3).
+            scope = scope or " ".join(client.scopes)
+            granted = client.get_allowed_scope(scope)
+        else:
+            granted = scope
         if scope and not granted:
             raise InvalidScopeError()
         ring = wait(self.keys.current)

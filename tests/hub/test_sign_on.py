@@ -98,6 +98,8 @@ async def test_revoked_access_tokens_introspect_inactive_and_stop_working(place:
     assert issued.status_code == 200, issued.text
     token = issued.json()["access_token"]
     assert "refresh_token" not in issued.json()
+    default = await http.post("/oauth/token", auth=auth, data={"grant_type": "client_credentials"})
+    assert set(default.json()["scope"].split()) == set(partner.scopes)  # none asked: as registered
     seen = (await http.post("/oauth/introspect", auth=auth, data={"token": token})).json()
     assert seen["active"] is True
     assert seen["client_id"] == partner.client_id
